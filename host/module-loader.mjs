@@ -1,0 +1,273 @@
+// Reference host for `wasi:module-loader@0.1.0-draft` (wit/module-loader.wit): interfaces
+// `types` and `loader` (and the optional `compiler`), for a component transpiled by jco and
+// run on Node.
+//
+// The host only provides primitives: find and compile a module, instantiate it with imports
+// the guest names, hand out table slots for functions, read exports. It parses no dylink.0,
+// keeps no symbol table and makes no linking decision: that is the guest's libdl's job.
+//
+// "The caller" is the core instance of the component that owns the linear memory and the
+// function table libdl runs in. A jco host sees every core instance in the `instantiateCore`
+// hook it passes to `instantiate()`; the runner hands the one exporting
+// `__indirect_function_table` to `setCaller()` below.
+//
+// How jco 1.35 maps the WIT types onto these JS values (checked in its generated bindings):
+// - record          -> plain object with camelCase fields: `{ code, message }`, `{ offset, data }`.
+// - enum            -> the case name as a string: 'not-found', 'func'.
+// - variant         -> `{ tag: 'case-name', val }` (`val` absent for cases without payload).
+// - option<T>       -> the value, or `undefined` (or `null`) for none.
+// - list<u8>        -> a Uint8Array (a plain Array of numbers is accepted too).
+// - u32 / s32       -> numbers; returning a u32 the host must keep non-negative, an s32 in range.
+// - result<T, E>    -> return T for ok; throw the E value itself for err. jco catches what an
+//   import throws: an object with an own `payload` property gives err(payload); any other
+//   non-Error value gives err(value); an `Error` (and a WebAssembly.RuntimeError above all,
+//   which jco records as a trap of the whole component) is re-thrown as a trap. Returning
+//   `{ tag: 'ok' | 'err', val }` also works. So errors are thrown as plain `{ code, message }`.
+// - resource        -> a JS class exported under its PascalCase name (`Module`, `Instance`,
+//   `GlobalCell`). An own<T> result must be an instance of exactly that class; jco gives it a
+//   handle, so return a fresh object each time (returning the same object twice hands out the
+//   same handle twice). A guest-called constructor runs `new GlobalCell(value)`. Dropping a
+//   handle calls the object's `[Symbol.dispose]()` if it has one.
+// - borrow<T>       -> the very JS object the host created for that handle (so a `cell`
+//   binding gives back our own GlobalCell).
+
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, relative, isAbsolute, sep } from 'node:path';
+
+/** The error record of the contract, thrown as is (see above). */
+const fail = (code, message) => { throw { code, message }; };
+
+/** WebAssembly.Module.imports/exports say 'function'; the WIT enum says 'func'. */
+const externKind = (kind) => (kind === 'function' ? 'func' : kind);
+
+/** `new WebAssembly.Instance` errors, mapped onto the contract's error codes. */
+function instantiationError(e, what) {
+  const message = `${what}: ${e.message}`;
+  if (e instanceof WebAssembly.LinkError || e instanceof TypeError) return { code: 'link-error', message };
+  if (e instanceof WebAssembly.RuntimeError) return { code: 'instantiation-failed', message };
+  if (e instanceof RangeError) return { code: 'resource-exhausted', message };
+  return { code: 'other', message };
+}
+
+/** Is `g` (a WebAssembly.Global) of type i32? Node 20 has no `Global.prototype.type()` without
+ *  a flag, so ask the engine: only an i32 global links to an `(import (global i32))`. */
+const probes = [0, 1].map((mut) => new WebAssembly.Module(new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,                    // magic, version 1
+  0x02, 0x08, 0x01, 0x01, 0x6d, 0x01, 0x67, 0x03, 0x7f, mut, // import "m" "g" (global [mut] i32)
+])));
+function isI32Global(g) {
+  if (typeof g.type === 'function') return g.type().value === 'i32';
+  return probes.some((probe) => {
+    try { new WebAssembly.Instance(probe, { m: { g } }); return true; } catch { return false; }
+  });
+}
+
+/** Byte offset of the payload (after its name) of the first custom section called `name`, by
+ *  walking the section headers: id byte, LEB128 size, and for custom sections (id 0) a name. */
+function findCustomSection(bytes, name) {
+  let p = 8; // after the magic and version
+  const leb = () => { let v = 0, shift = 0, b; do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
+  while (p < bytes.length) {
+    const id = bytes[p++], size = leb(), end = p + size;
+    if (id === 0) {
+      const len = leb(), secName = new TextDecoder().decode(bytes.subarray(p, p + len));
+      p += len;
+      if (secName === name) return { offset: p, data: bytes.subarray(p, end) };
+    }
+    p = end;
+  }
+  return undefined;
+}
+
+/**
+ * Make an implementation of the contract.
+ *   preopens: { guestPath: hostDir } — exactly the preopens the guest's filesystem has.
+ *   cwd:      the guest's current directory, against which relative ids resolve (wasi-libc
+ *             starts in '/'; a preopen named '.' is mounted at the guest's root).
+ * Returns { setCaller, types, loader, compiler }: pass the last three as the import object's
+ * 'wasi:module-loader/types', '…/loader' and '…/compiler'.
+ */
+export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/' } = {}) {
+  let caller = null; // { exports, descs, memory, table }
+
+  /** Hand over the caller's core instance (and its module, for the export kinds). */
+  function setCaller(instance, module) {
+    const e = instance.exports;
+    caller = { exports: e, descs: WebAssembly.Module.exports(module), memory: e.memory, table: e.__indirect_function_table };
+  }
+  // Without a caller nothing here can work: a host bug, so a trap rather than an error value.
+  const need = () => { if (!caller) throw new Error('module-loader: the caller core instance was not captured'); return caller; };
+
+  // ---- Function slots: the same function always gets the same index. ----------------------
+  // `slots` maps every function seen in the caller's table to its first index. Entries up to
+  // `scanned` were read once; null slots met on the way (`holes`: ranges the guest grew but
+  // had not yet filled, e.g. for a side module's element segments) are read again on each
+  // scan. A function found nowhere gets one new slot at the end of the table (if the table
+  // cannot grow, that is a trap: export-value has no error case).
+  const slots = new Map();
+  let scanned = 0, holes = [];
+  function register(table, i) {
+    const f = table.get(i);
+    if (f === null) return false;
+    if (!slots.has(f)) slots.set(f, i);
+    return true;
+  }
+  function slotOf(fn) {
+    const { table } = need();
+    if (!slots.has(fn)) {
+      holes = holes.filter((i) => !register(table, i));
+      for (; scanned < table.length; scanned++) if (!register(table, scanned)) holes.push(scanned);
+    }
+    if (!slots.has(fn)) {
+      let i;
+      try { i = table.grow(1, fn); } catch (e) { throw new WebAssembly.RuntimeError(`cannot grow the table: ${e.message}`); }
+      slots.set(fn, i);
+    }
+    return slots.get(fn);
+  }
+
+  // ---- resource instance ---------------------------------------------------------------------
+  /** An instance's exports: functions as table slots, i32 globals by value. */
+  class Instance {
+    #exports; #descs;
+    constructor(exports, descs) { this.#exports = exports; this.#descs = descs; }
+    /** The exports, in export-section order: list<export-desc>. */
+    exports() { return this.#descs.map(({ name, kind }) => ({ name, kind: externKind(kind) })); }
+    /** option<export-value>: a function -> func-slot(its index in the caller's table, added if
+     *  needed); an i32 global -> global-i32(current value); anything else -> other(kind);
+     *  no such export -> none. */
+    exportValue(name) {
+      const desc = this.#descs.find((d) => d.name === name);
+      if (!desc) return undefined;
+      const value = this.#exports[name], kind = externKind(desc.kind);
+      if (kind === 'func') return { tag: 'func-slot', val: slotOf(value) };
+      if (kind === 'global' && isI32Global(value)) return { tag: 'global-i32', val: value.value | 0 };
+      return { tag: 'other', val: kind };
+    }
+  }
+
+  // ---- resource global-cell ------------------------------------------------------------------
+  /** A mutable i32 global the guest creates (GOT entries) and binds with `cell`. */
+  class GlobalCell {
+    constructor(value) { this.global = new WebAssembly.Global({ value: 'i32', mutable: true }, value); }
+    get() { return this.global.value; }
+    set(value) { this.global.value = value; }
+  }
+
+  // ---- resource module -----------------------------------------------------------------------
+  class Module {
+    #module; #bytes;
+    constructor(module, bytes) { this.#module = module; this.#bytes = bytes; }
+    /** list<import-desc>, in import-section order. */
+    imports() { return WebAssembly.Module.imports(this.#module).map(({ module, name, kind }) => ({ module, name, kind: externKind(kind) })); }
+    /** list<export-desc>, in export-section order. */
+    exports() { return WebAssembly.Module.exports(this.#module).map(({ name, kind }) => ({ name, kind: externKind(kind) })); }
+    /** option<custom-section>: the first custom section called `name`; `offset` is where its
+     *  payload starts in the binary. */
+    customSection(name) { return findCustomSection(this.#bytes, name); }
+
+    /** result<instance, error>. Builds the import object from the bindings; every import
+     *  must be bound exactly once. Memory and table are the caller's own, never copies. */
+    instantiate(bindings) {
+      const c = need();
+      const bound = new Map(bindings.map((b) => [`${b.module}\0${b.name}`, b]));
+      if (bound.size !== bindings.length) fail('link-error', 'an import is bound more than once');
+      const importObject = {};
+      for (const { module, name } of WebAssembly.Module.imports(this.#module)) {
+        const b = bound.get(`${module}\0${name}`) ?? fail('link-error', `import ${module}.${name} has no binding`);
+        (importObject[module] ??= {})[name] = bindingValue(c, b.value, `${module}.${name}`);
+      }
+      let instance;
+      try { instance = new WebAssembly.Instance(this.#module, importObject); } catch (e) { throw instantiationError(e, 'instantiate'); }
+      return new Instance(instance.exports, WebAssembly.Module.exports(this.#module));
+    }
+  }
+
+  /** The JS value an import-value binds to. */
+  function bindingValue(c, { tag, val }, what) {
+    switch (tag) {
+      case 'caller-memory': return c.memory;
+      case 'caller-table': return c.table;
+      case 'caller-export':
+        return val in c.exports ? c.exports[val] : fail('link-error', `${what}: the caller has no export named ${val}`);
+      case 'func-slot': {
+        const f = val < c.table.length ? c.table.get(val) : null;
+        return f ?? fail('link-error', `${what}: table slot ${val} holds no function`);
+      }
+      case 'const-i32': return new WebAssembly.Global({ value: 'i32', mutable: false }, val);
+      case 'cell': return val.global;
+      case 'unresolved': return () => { throw new WebAssembly.RuntimeError(val); };
+      default: return fail('link-error', `${what}: unknown binding ${tag}`);
+    }
+  }
+
+  /** Compile bytes into a Module (result<module, error>). */
+  function compile(bytes, what = 'module') {
+    if (!(bytes instanceof Uint8Array)) bytes = Uint8Array.from(bytes);
+    try { return new Module(new WebAssembly.Module(bytes), bytes); } catch (e) { return fail('invalid-module', `${what}: ${e.message}`); }
+  }
+
+  // ---- ids -> files, as the guest's filesystem sees them ---------------------------------------
+  // Like wasi-libc: a relative id is joined to the guest's cwd; leading '/' and './' are dropped
+  // from it and from each preopen's name ('.' becomes ''); the longest preopen name that is a
+  // whole-component prefix of the id wins (the later preopen on a tie); the rest is opened
+  // inside that directory, where neither '..' nor a symlink may lead outside.
+  const strip = (p) => p.replace(/^(?:\/|\.\/|\.$)+/, '');
+  const mounts = Object.entries(preopens).map(([guest, host]) => ({ prefix: strip(guest).replace(/\/+$/, ''), host }));
+  function resolveId(id) {
+    const path = strip(id.startsWith('/') ? id : `${cwd}/${id}`);
+    let best = null;
+    for (const m of mounts) {
+      const hit = m.prefix === '' || path === m.prefix || path.startsWith(`${m.prefix}/`);
+      if (hit && (!best || m.prefix.length >= best.prefix.length)) best = m;
+    }
+    if (!best) fail('not-found', `${id}: not within any preopened directory`);
+    let depth = 0;
+    for (const seg of path.slice(best.prefix.length).split('/')) {
+      if (seg === '..' && --depth < 0) fail('access-denied', `${id}: leads outside the preopened directories`);
+      else if (seg !== '' && seg !== '.' && seg !== '..') depth++;
+    }
+    let root, file;
+    try {
+      root = realpathSync(best.host);
+      file = realpathSync(join(root, path.slice(best.prefix.length)));
+    } catch (e) {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') fail('not-found', `${id}: no such file`);
+      if (e.code === 'EACCES' || e.code === 'EPERM') fail('access-denied', `${id}: permission denied`);
+      fail('other', `${id}: ${e.message}`);
+    }
+    const rel = relative(root, file);
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) fail('access-denied', `${id}: leads outside the preopened directories`);
+    return file;
+  }
+
+  const loader = {
+    /** result<module, error>: find the file `id` names in the guest's view, read and compile it. */
+    load(id) {
+      const file = resolveId(id);
+      let bytes;
+      try { bytes = readFileSync(file); } catch (e) {
+        if (e.code === 'EACCES' || e.code === 'EPERM') fail('access-denied', `${id}: permission denied`);
+        if (e.code === 'EISDIR') fail('invalid-module', `${id}: is a directory`);
+        fail('other', `${id}: ${e.message}`);
+      }
+      return compile(bytes, id);
+    },
+    /** The caller itself, as an instance: its exports are the main program's symbols. */
+    caller() {
+      const c = need();
+      return new Instance(c.exports, c.descs);
+    },
+    /** result<u32, error>: grow the caller's table by `delta` null slots; the old length. */
+    growTable(delta) {
+      try { return need().table.grow(delta); } catch (e) { return fail('resource-exhausted', `cannot grow the table by ${delta}: ${e.message}`); }
+    },
+  };
+
+  return {
+    setCaller,
+    types: { Module, Instance, GlobalCell },
+    loader,
+    compiler: { compile: (bytes) => compile(bytes) },
+  };
+}
