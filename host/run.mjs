@@ -1,0 +1,103 @@
+// Run a WASI 0.2 command component on Node, with wasi:module-loader.
+//
+//   node run.mjs DIR [args...]
+//
+// DIR holds the output of `jco transpile app.wasm --instantiation async -o DIR --name main`
+// (with a package.json saying {"type":"module"}). The guest gets argv[0] from $DLRUN_ARGV0
+// (default 'main') and the rest from the command line, this process's environment (less
+// DLRUN_*), stdin/stdout/stderr, the clocks, randomness, sockets, and the current directory
+// preopened as '.' — which wasi-libc mounts at the guest's root, its starting cwd.
+// Exit status: the guest's, or 1 with the trap's message on stderr if it traps.
+import { cli, clocks, filesystem, http, io, random, sockets } from '@bytecodealliance/preview2-shim';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createModuleLoader } from './module-loader.mjs';
+
+const [dir, ...args] = process.argv.slice(2);
+if (!dir) {
+  console.error('usage: node run.mjs JCO_OUTPUT_DIR [args...]');
+  process.exit(2);
+}
+const outDir = resolve(dir);
+
+// The guest's view of the world.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DLRUN_')));
+cli._setEnv(env);
+cli._setArgs([process.env.DLRUN_ARGV0 || 'main', ...args]);
+cli._setCwd('/'); // wasi:cli/environment.initial-cwd, in guest terms
+const preopens = { '.': process.cwd() };
+filesystem._setPreopens(preopens);
+const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
+
+// Interface name -> implementation. jco asks for unversioned names ('wasi:cli/exit') unless
+// told otherwise; the proxy below also answers versioned ones ('wasi:cli/exit@0.2.6').
+const interfaces = {
+  'wasi:cli/environment': cli.environment,
+  'wasi:cli/exit': cli.exit,
+  'wasi:cli/stdin': cli.stdin,
+  'wasi:cli/stdout': cli.stdout,
+  'wasi:cli/stderr': cli.stderr,
+  'wasi:cli/terminal-input': cli.terminalInput,
+  'wasi:cli/terminal-output': cli.terminalOutput,
+  'wasi:cli/terminal-stdin': cli.terminalStdin,
+  'wasi:cli/terminal-stdout': cli.terminalStdout,
+  'wasi:cli/terminal-stderr': cli.terminalStderr,
+  'wasi:clocks/monotonic-clock': clocks.monotonicClock,
+  'wasi:clocks/wall-clock': clocks.wallClock,
+  'wasi:filesystem/types': filesystem.types,
+  'wasi:filesystem/preopens': filesystem.preopens,
+  'wasi:io/error': io.error,
+  'wasi:io/poll': io.poll,
+  'wasi:io/streams': io.streams,
+  'wasi:random/random': random.random,
+  'wasi:random/insecure': random.insecure,
+  'wasi:random/insecure-seed': random.insecureSeed,
+  'wasi:sockets/instance-network': sockets.instanceNetwork,
+  'wasi:sockets/ip-name-lookup': sockets.ipNameLookup,
+  'wasi:sockets/network': sockets.network,
+  'wasi:sockets/tcp': sockets.tcp,
+  'wasi:sockets/tcp-create-socket': sockets.tcpCreateSocket,
+  'wasi:sockets/udp': sockets.udp,
+  'wasi:sockets/udp-create-socket': sockets.udpCreateSocket,
+  'wasi:http/types': http.types,
+  'wasi:http/outgoing-handler': http.outgoingHandler,
+  'wasi:module-loader/types': moduleLoader.types,
+  'wasi:module-loader/loader': moduleLoader.loader,
+  'wasi:module-loader/compiler': moduleLoader.compiler,
+};
+const imports = new Proxy(interfaces, {
+  get: (target, name) => target[name] ?? target[String(name).replace(/@[^@/]*$/, '')],
+});
+
+// Every core instance of the component passes through here; the caller of the module loader
+// is the one that exports its function table.
+let callerSeen = false;
+async function instantiateCore(module, coreImports) {
+  const instance = await WebAssembly.instantiate(module, coreImports);
+  if (!callerSeen && instance.exports.__indirect_function_table instanceof WebAssembly.Table) {
+    callerSeen = true;
+    moduleLoader.setCaller(instance, module);
+  }
+  return instance;
+}
+const getCoreModule = async (name) => WebAssembly.compile(await readFile(join(outDir, name)));
+
+let exitCode = 0;
+try {
+  const { instantiate } = await import(pathToFileURL(join(outDir, 'main.js')).href);
+  const component = await instantiate(getCoreModule, imports, instantiateCore);
+  const run = component.run ?? component['wasi:cli/run@0.2.0'];
+  if (!run) throw new Error('the component does not export wasi:cli/run');
+  await run.run(); // wasi:cli/exit calls process.exit() itself
+} catch (e) {
+  // `run` returned err (main's status was not 0; wasi:cli/run carries no code) or a trap.
+  if (e?.constructor?.name === 'ComponentError') exitCode = 1;
+  else {
+    const message = String(e?.message ?? e);
+    const trap = e instanceof WebAssembly.RuntimeError && !message.startsWith('wasm trap');
+    console.error(`error: ${trap ? 'wasm trap: ' : ''}${message}`);
+    exitCode = 1;
+  }
+}
+process.exitCode = exitCode;
