@@ -1,0 +1,373 @@
+//! Parser for the `dylink.0` custom section.
+//!
+//! Format: tool-conventions `DynamicLinking.md`
+//! (<https://github.com/WebAssembly/tool-conventions/blob/main/DynamicLinking.md>).
+//! The section is a sequence of subsections `(id: u8, size: varuint32, payload)`. Known ids are
+//! decoded; unknown ones are kept as [`Subsection::Unknown`] so a newer producer never breaks us.
+//! Every error carries the byte offset *in the module binary* where it was found.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// `WASM_DYLINK_MEM_INFO`
+pub const MEM_INFO: u8 = 1;
+/// `WASM_DYLINK_NEEDED`
+pub const NEEDED: u8 = 2;
+/// `WASM_DYLINK_EXPORT_INFO`
+pub const EXPORT_INFO: u8 = 3;
+/// `WASM_DYLINK_IMPORT_INFO`
+pub const IMPORT_INFO: u8 = 4;
+/// `WASM_DYLINK_RUNTIME_PATH`
+pub const RUNTIME_PATH: u8 = 5;
+
+/// Symbol flag `WASM_SYM_BINDING_WEAK` (shared with the `linking` section).
+pub const SYM_BINDING_WEAK: u32 = 0x1;
+/// Symbol flag `WASM_SYM_TLS`.
+pub const SYM_TLS: u32 = 0x100;
+
+/// A malformed section: what was wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset in the module binary.
+    pub offset: usize,
+    pub reason: &'static str,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed dylink.0 at byte {}: {}", self.offset, self.reason)
+    }
+}
+
+/// `WASM_DYLINK_MEM_INFO`: what the module needs reserved for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MemInfo {
+    pub memory_size: u32,
+    /// log2 of the required alignment.
+    pub memory_align: u32,
+    pub table_size: u32,
+    /// log2 of the required alignment.
+    pub table_align: u32,
+}
+
+/// An `EXPORT_INFO` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportInfo<'a> {
+    pub name: &'a str,
+    pub flags: u32,
+}
+
+/// An `IMPORT_INFO` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportInfo<'a> {
+    pub module: &'a str,
+    pub field: &'a str,
+    pub flags: u32,
+}
+
+/// One decoded subsection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subsection<'a> {
+    MemInfo(MemInfo),
+    Needed(Vec<&'a str>),
+    ExportInfo(Vec<ExportInfo<'a>>),
+    ImportInfo(Vec<ImportInfo<'a>>),
+    RuntimePath(Vec<&'a str>),
+    /// A subsection this parser does not know; skipped, kept for inspection.
+    Unknown { id: u8, offset: usize, data: &'a [u8] },
+}
+
+/// The whole section, folded into what a loader needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dylink<'a> {
+    pub mem_info: MemInfo,
+    pub needed: Vec<&'a str>,
+    pub export_info: Vec<ExportInfo<'a>>,
+    pub import_info: Vec<ImportInfo<'a>>,
+    pub runtime_path: Vec<&'a str>,
+    pub unknown: Vec<(u8, usize)>,
+}
+
+impl<'a> Dylink<'a> {
+    /// Parses a `dylink.0` payload that starts at byte `base` of the module binary.
+    pub fn parse(data: &'a [u8], base: usize) -> Result<Self, ParseError> {
+        let mut out = Dylink::default();
+        for sub in Subsections::new(data, base) {
+            match sub? {
+                // MEM_INFO is optional: a module with no data and no table needs none.
+                Subsection::MemInfo(m) => out.mem_info = m,
+                Subsection::Needed(n) => out.needed.extend(n),
+                Subsection::ExportInfo(e) => out.export_info.extend(e),
+                Subsection::ImportInfo(i) => out.import_info.extend(i),
+                Subsection::RuntimePath(r) => out.runtime_path.extend(r),
+                Subsection::Unknown { id, offset, .. } => out.unknown.push((id, offset)),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the import `module.field` is weak (may stay unresolved).
+    pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
+        self.import_info
+            .iter()
+            .any(|i| i.module == module && i.field == field && i.flags & SYM_BINDING_WEAK != 0)
+    }
+
+    /// Whether the export `name` is a thread-local symbol.
+    pub fn is_tls_export(&self, name: &str) -> bool {
+        self.export_info.iter().any(|e| e.name == name && e.flags & SYM_TLS != 0)
+    }
+}
+
+/// Iterator over the subsections of a `dylink.0` payload.
+pub struct Subsections<'a> {
+    reader: Reader<'a>,
+    failed: bool,
+}
+
+impl<'a> Subsections<'a> {
+    pub fn new(data: &'a [u8], base: usize) -> Self {
+        Subsections { reader: Reader { data, pos: 0, base }, failed: false }
+    }
+
+    fn next_subsection(&mut self) -> Result<Subsection<'a>, ParseError> {
+        let id = self.reader.u8()?;
+        let len = self.reader.u32()? as usize;
+        let start = self.reader.offset();
+        let body = self.reader.bytes(len, "subsection extends past the end of the section")?;
+        let mut r = Reader { data: body, pos: 0, base: start };
+        let sub = match id {
+            MEM_INFO => Subsection::MemInfo(MemInfo {
+                memory_size: r.u32()?,
+                memory_align: r.align()?,
+                table_size: r.u32()?,
+                table_align: r.align()?,
+            }),
+            NEEDED => Subsection::Needed(r.vec(|r| r.name())?),
+            EXPORT_INFO => Subsection::ExportInfo(
+                r.vec(|r| Ok(ExportInfo { name: r.name()?, flags: r.u32()? }))?,
+            ),
+            IMPORT_INFO => Subsection::ImportInfo(r.vec(|r| {
+                Ok(ImportInfo { module: r.name()?, field: r.name()?, flags: r.u32()? })
+            })?),
+            RUNTIME_PATH => Subsection::RuntimePath(r.vec(|r| r.name())?),
+            _ => return Ok(Subsection::Unknown { id, offset: start, data: body }),
+        };
+        if !r.at_end() {
+            return Err(r.error("unexpected bytes at the end of a subsection"));
+        }
+        Ok(sub)
+    }
+}
+
+impl<'a> Iterator for Subsections<'a> {
+    type Item = Result<Subsection<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.reader.at_end() {
+            return None;
+        }
+        let item = self.next_subsection();
+        self.failed = item.is_err();
+        Some(item)
+    }
+}
+
+/// A bounds-checked cursor. `base` is the offset of `data[0]` in the module binary.
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn offset(&self) -> usize {
+        self.base + self.pos
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+
+    fn error(&self, reason: &'static str) -> ParseError {
+        ParseError { offset: self.offset(), reason }
+    }
+
+    fn u8(&mut self) -> Result<u8, ParseError> {
+        let b = *self.data.get(self.pos).ok_or_else(|| self.error("unexpected end of section"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// A `varuint32` (unsigned LEB128, at most 5 bytes, no bits beyond 32).
+    fn u32(&mut self) -> Result<u32, ParseError> {
+        let start = self.offset();
+        let mut result: u32 = 0;
+        for i in 0..5 {
+            let b = self.u8()?;
+            if i == 4 && b & 0xf0 != 0 {
+                return Err(ParseError { offset: start, reason: "varuint32 too large" });
+            }
+            result |= u32::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(result);
+            }
+        }
+        Err(ParseError { offset: start, reason: "varuint32 too long" })
+    }
+
+    fn align(&mut self) -> Result<u32, ParseError> {
+        let start = self.offset();
+        let a = self.u32()?;
+        if a >= 32 {
+            return Err(ParseError { offset: start, reason: "alignment exponent out of range" });
+        }
+        Ok(a)
+    }
+
+    fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
+        if len > self.data.len() - self.pos {
+            return Err(self.error(reason));
+        }
+        let s = &self.data[self.pos..self.pos + len];
+        self.pos += len;
+        Ok(s)
+    }
+
+    fn name(&mut self) -> Result<&'a str, ParseError> {
+        let len = self.u32()? as usize;
+        let start = self.offset();
+        let bytes = self.bytes(len, "name extends past the end of the subsection")?;
+        core::str::from_utf8(bytes)
+            .map_err(|_| ParseError { offset: start, reason: "name is not valid UTF-8" })
+    }
+
+    /// A counted vector. The count is checked against the bytes left (every entry takes at
+    /// least one byte), so a forged count cannot make us allocate unboundedly.
+    fn vec<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Vec<T>, ParseError> {
+        let start = self.offset();
+        let n = self.u32()? as usize;
+        if n > self.data.len() - self.pos {
+            return Err(ParseError { offset: start, reason: "count exceeds the subsection size" });
+        }
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(item(self)?);
+        }
+        Ok(v)
+    }
+}
+
+/// Owned copy of the parts of [`Dylink`] a loaded library keeps.
+#[derive(Clone, Debug, Default)]
+pub struct OwnedDylink {
+    pub mem_info: MemInfo,
+    pub needed: Vec<String>,
+    pub runtime_path: Vec<String>,
+    pub weak_imports: Vec<(String, String)>,
+}
+
+impl From<&Dylink<'_>> for OwnedDylink {
+    fn from(d: &Dylink<'_>) -> Self {
+        OwnedDylink {
+            mem_info: d.mem_info,
+            needed: d.needed.iter().map(|s| String::from(*s)).collect(),
+            runtime_path: d.runtime_path.iter().map(|s| String::from(*s)).collect(),
+            weak_imports: d
+                .import_info
+                .iter()
+                .filter(|i| i.flags & SYM_BINDING_WEAK != 0)
+                .map(|i| (String::from(i.module), String::from(i.field)))
+                .collect(),
+        }
+    }
+}
+
+impl OwnedDylink {
+    pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
+        self.weak_imports.iter().any(|(m, f)| m == module && f == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn parses_all_known_subsections() {
+        let data = [
+            1, 4, 0x90, 0x01, 2, 3, 1, // MEM_INFO: size 144, align 2, table 3, align 1
+            2, 9, 1, 7, b'l', b'i', b'b', b'a', b'.', b's', b'o', // NEEDED: ["liba.so"]
+            3, 5, 1, 2, b'f', b'n', 0, // EXPORT_INFO: [fn flags 0]
+            4, 8, 1, 3, b'e', b'n', b'v', 1, b'w', 1, // IMPORT_INFO: [env.w weak]
+            5, 9, 1, 7, b'$', b'O', b'R', b'I', b'G', b'I', b'N', // RUNTIME_PATH
+            0x7f, 2, 0xaa, 0xbb, // unknown subsection 127
+        ];
+        let d = Dylink::parse(&data, 100).unwrap();
+        assert_eq!(
+            d.mem_info,
+            MemInfo { memory_size: 144, memory_align: 2, table_size: 3, table_align: 1 }
+        );
+        assert_eq!(d.needed, vec!["liba.so"]);
+        assert_eq!(d.export_info, vec![ExportInfo { name: "fn", flags: 0 }]);
+        assert!(d.is_weak_import("env", "w"));
+        assert!(!d.is_weak_import("env", "fn"));
+        assert_eq!(d.runtime_path, vec!["$ORIGIN"]);
+        assert_eq!(d.unknown, vec![(0x7f, 100 + data.len() - 2)]);
+    }
+
+    #[test]
+    fn empty_section_is_valid() {
+        assert_eq!(Dylink::parse(&[], 0).unwrap(), Dylink::default());
+    }
+
+    #[test]
+    fn truncated_subsection_reports_offset() {
+        let err = Dylink::parse(&[1, 10, 0, 0], 50).unwrap_err();
+        assert_eq!(err, ParseError { offset: 52, reason: "subsection extends past the end of the section" });
+    }
+
+    #[test]
+    fn forged_count_is_bounded() {
+        let err = Dylink::parse(&[2, 5, 0xff, 0xff, 0xff, 0xff, 0x0f], 0).unwrap_err();
+        assert_eq!(err.reason, "count exceeds the subsection size");
+        assert_eq!(err.offset, 2);
+    }
+
+    #[test]
+    fn overlong_leb_is_rejected() {
+        let err = Dylink::parse(&[1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], 0).unwrap_err();
+        assert_eq!(err.reason, "varuint32 too long");
+        let err = Dylink::parse(&[1, 0xff, 0xff, 0xff, 0xff, 0x7f], 0).unwrap_err();
+        assert_eq!(err.reason, "varuint32 too large");
+    }
+
+    #[test]
+    fn invalid_utf8_name() {
+        let err = Dylink::parse(&[2, 3, 1, 1, 0xff], 10).unwrap_err();
+        assert_eq!(err, ParseError { offset: 14, reason: "name is not valid UTF-8" });
+    }
+
+    #[test]
+    fn trailing_bytes_in_known_subsection() {
+        let err = Dylink::parse(&[1, 5, 0, 0, 0, 0, 9], 0).unwrap_err();
+        assert_eq!(err.reason, "unexpected bytes at the end of a subsection");
+    }
+
+    #[test]
+    fn bad_alignment() {
+        let err = Dylink::parse(&[1, 4, 0, 40, 0, 0], 0).unwrap_err();
+        assert_eq!(err, ParseError { offset: 3, reason: "alignment exponent out of range" });
+    }
+
+    #[test]
+    fn display_names_offset() {
+        let e = ParseError { offset: 12, reason: "x" };
+        assert_eq!(alloc::format!("{e}"), "malformed dylink.0 at byte 12: x");
+    }
+}

@@ -1,0 +1,198 @@
+//! The handle table: C `void *` handles as validated generational indices.
+//!
+//! A handle is never a pointer. Its 32 bits are `TAG | generation << INDEX_BITS | index`: the
+//! tag bit keeps handles away from small integers, ordinary heap/data addresses and the two
+//! reserved values `RTLD_DEFAULT` (0) and `RTLD_NEXT` (-1); the generation makes a stale handle
+//! (its library closed, its slot reused) fail validation instead of reaching another library.
+//! Freed slots are reused oldest-first, so a slot's generation advances as slowly as possible.
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+
+const TAG: u32 = 0x8000_0000;
+const INDEX_BITS: u32 = 20;
+const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
+const GEN_MASK: u32 = (TAG >> INDEX_BITS) - 1;
+/// Most entries the table holds at once.
+pub const MAX_ENTRIES: usize = INDEX_MASK as usize;
+
+/// A validated-on-use reference to a table entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Handle(u32);
+
+impl Handle {
+    /// The raw value handed to C.
+    pub fn to_raw(self) -> u32 {
+        self.0
+    }
+
+    /// Decodes a raw value; `None` if it cannot be a handle at all. A decoded handle still has
+    /// to be checked against the table ([`HandleTable::get`]).
+    pub fn from_raw(raw: usize) -> Option<Handle> {
+        let raw = u32::try_from(raw).ok()?;
+        (raw & TAG != 0 && raw != u32::MAX).then_some(Handle(raw))
+    }
+
+    fn index(self) -> usize {
+        (self.0 & INDEX_MASK) as usize
+    }
+
+    fn generation(self) -> u32 {
+        (self.0 >> INDEX_BITS) & GEN_MASK
+    }
+
+    fn new(index: usize, generation: u32) -> Handle {
+        Handle(TAG | (generation & GEN_MASK) << INDEX_BITS | index as u32)
+    }
+}
+
+struct Slot<T> {
+    generation: u32,
+    value: Option<T>,
+}
+
+/// Generational slot map.
+pub struct HandleTable<T> {
+    slots: Vec<Slot<T>>,
+    free: VecDeque<usize>,
+    live: usize,
+}
+
+impl<T> Default for HandleTable<T> {
+    fn default() -> Self {
+        HandleTable { slots: Vec::new(), free: VecDeque::new(), live: 0 }
+    }
+}
+
+impl<T> HandleTable<T> {
+    /// Stores `value`; `None` when the table is full.
+    pub fn insert(&mut self, value: T) -> Option<Handle> {
+        let index = match self.free.pop_front() {
+            Some(i) => i,
+            None if self.slots.len() < MAX_ENTRIES => {
+                self.slots.push(Slot { generation: 0, value: None });
+                self.slots.len() - 1
+            }
+            None => return None,
+        };
+        let slot = &mut self.slots[index];
+        // Never hand out the all-ones pattern, which would read as RTLD_NEXT.
+        if Handle::new(index, slot.generation).0 == u32::MAX {
+            slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
+        }
+        slot.value = Some(value);
+        self.live += 1;
+        Some(Handle::new(index, slot.generation))
+    }
+
+    pub fn get(&self, h: Handle) -> Option<&T> {
+        let slot = self.slots.get(h.index())?;
+        (slot.generation == h.generation()).then_some(())?;
+        slot.value.as_ref()
+    }
+
+    pub fn get_mut(&mut self, h: Handle) -> Option<&mut T> {
+        let slot = self.slots.get_mut(h.index())?;
+        (slot.generation == h.generation()).then_some(())?;
+        slot.value.as_mut()
+    }
+
+    /// Removes the entry; its handle (and every copy of it) becomes stale.
+    pub fn remove(&mut self, h: Handle) -> Option<T> {
+        let slot = self.slots.get_mut(h.index())?;
+        if slot.generation != h.generation() {
+            return None;
+        }
+        let value = slot.value.take()?;
+        slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
+        self.free.push_back(h.index());
+        self.live -= 1;
+        Some(value)
+    }
+
+    /// Entries currently stored.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Live entries with their handles, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (Handle, &T)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| {
+            s.value.as_ref().map(|v| (Handle::new(i, s.generation), v))
+        })
+    }
+
+    /// Slots ever allocated (live + free): bounded by the peak number of live entries.
+    pub fn capacity_used(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_get_remove() {
+        let mut t = HandleTable::default();
+        let a = t.insert("a").unwrap();
+        let b = t.insert("b").unwrap();
+        assert_eq!(t.get(a), Some(&"a"));
+        assert_eq!(t.get(b), Some(&"b"));
+        assert_eq!(t.remove(a), Some("a"));
+        assert_eq!(t.get(a), None, "stale handle");
+        assert_eq!(t.remove(a), None, "double remove");
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn reused_slot_gets_new_generation() {
+        let mut t = HandleTable::default();
+        let a = t.insert(1).unwrap();
+        t.remove(a);
+        let b = t.insert(2).unwrap();
+        assert_eq!(a.index(), b.index());
+        assert_ne!(a, b);
+        assert_eq!(t.get(a), None);
+        assert_eq!(t.get(b), Some(&2));
+        assert_eq!(t.capacity_used(), 1);
+    }
+
+    #[test]
+    fn raw_values_that_are_never_handles() {
+        assert_eq!(Handle::from_raw(0), None);
+        assert_eq!(Handle::from_raw(u32::MAX as usize), None);
+        assert_eq!(Handle::from_raw(0x1234), None, "small pointer");
+        assert_eq!(Handle::from_raw(1 << 40), None, "wider than 32 bits");
+    }
+
+    #[test]
+    fn forged_handles_fail_validation() {
+        let mut t = HandleTable::default();
+        let a = t.insert(1).unwrap();
+        let forged = Handle::from_raw((a.to_raw() + 1) as usize).unwrap();
+        assert_eq!(t.get(forged), None);
+        let wrong_gen = Handle::from_raw((a.to_raw() ^ (1 << INDEX_BITS)) as usize).unwrap();
+        assert_eq!(t.get(wrong_gen), None);
+    }
+
+    #[test]
+    fn freed_slots_reused_oldest_first() {
+        let mut t = HandleTable::default();
+        let hs: Vec<_> = (0..3).map(|i| t.insert(i).unwrap()).collect();
+        t.remove(hs[2]);
+        t.remove(hs[0]);
+        assert_eq!(t.insert(9).unwrap().index(), hs[2].index());
+    }
+
+    #[test]
+    fn round_trip_raw() {
+        let mut t = HandleTable::default();
+        let a = t.insert(()).unwrap();
+        assert_eq!(Handle::from_raw(a.to_raw() as usize), Some(a));
+    }
+}

@@ -1,0 +1,110 @@
+//! What the guest-side linker needs from its host: the `wasi:module-loader` contract
+//! (`wit/module-loader.wit`) as a Rust trait, so the linker can be unit-tested on the host target
+//! against a model and run on wasm against the real import ([`crate::loader`]).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// `wasi:module-loader/types.extern-kind`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExternKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+    Tag,
+}
+
+/// `wasi:module-loader/types.error-code`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostErrorCode {
+    NotFound,
+    AccessDenied,
+    InvalidModule,
+    LinkError,
+    InstantiationFailed,
+    ResourceExhausted,
+    Unsupported,
+    Other,
+}
+
+/// `wasi:module-loader/types.error`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostError {
+    pub code: HostErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportDesc {
+    pub module: String,
+    pub name: String,
+    pub kind: ExternKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportDesc {
+    pub name: String,
+    pub kind: ExternKind,
+}
+
+/// `wasi:module-loader/types.export-value`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportValue {
+    FuncSlot(u32),
+    GlobalI32(i32),
+    Other(ExternKind),
+}
+
+/// `wasi:module-loader/types.import-value`; `Cell` is the index of a cell in the
+/// accompanying cell list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportValue {
+    CallerMemory,
+    CallerTable,
+    CallerExport(String),
+    FuncSlot(u32),
+    ConstI32(i32),
+    Cell(usize),
+    Unresolved(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub module: String,
+    pub name: String,
+    pub value: ImportValue,
+}
+
+/// The host primitives. All methods are infallible except where the WIT returns a result.
+pub trait Host {
+    type Module;
+    type Instance;
+    type Cell;
+
+    fn load(&mut self, id: &str) -> Result<Self::Module, HostError>;
+    fn imports(&mut self, m: &Self::Module) -> Vec<ImportDesc>;
+    fn module_exports(&mut self, m: &Self::Module) -> Vec<ExportDesc>;
+    /// `(payload offset in the binary, payload)` of the first custom section named `name`.
+    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<(u32, Vec<u8>)>;
+    fn new_cell(&mut self, value: i32) -> Self::Cell;
+    fn set_cell(&mut self, cell: &Self::Cell, value: i32);
+    fn instantiate(
+        &mut self,
+        m: &Self::Module,
+        bindings: &[Binding],
+        cells: &[Self::Cell],
+    ) -> Result<Self::Instance, HostError>;
+    fn caller(&mut self) -> Self::Instance;
+    fn instance_exports(&mut self, i: &Self::Instance) -> Vec<ExportDesc>;
+    fn export_value(&mut self, i: &Self::Instance, name: &str) -> Option<ExportValue>;
+    fn grow_table(&mut self, delta: u32) -> Result<u32, HostError>;
+
+    /// Reserves `size` zeroed bytes aligned to `align` in the caller's memory (the one heap
+    /// the program has); returns the address. `None` when out of memory.
+    fn alloc_memory(&mut self, size: u32, align: u32) -> Option<u32>;
+    fn free_memory(&mut self, addr: u32, size: u32, align: u32);
+    /// The table index of libdl's own `__cxa_atexit`, bound to side modules' imports of it so
+    /// that their destructors run at `dlclose`.
+    fn cxa_atexit_slot(&mut self) -> u32;
+}

@@ -1,0 +1,42 @@
+//! wasm-libdl: `dlopen`, `dlsym`, `dlclose` and `dlerror` for WebAssembly.
+//!
+//! The crate is a guest-side dynamic linker for side modules in the `dylink.0` format
+//! (tool-conventions `DynamicLinking.md`). All policy lives here; the host only provides the
+//! primitives of the `wasi:module-loader` draft in `wit/` (see [`host::Host`]).
+//!
+//! Module map:
+//! - [`capi`]: the thin `extern "C"` layer (`dlfcn.h` is generated from it by `build.rs`).
+//! - [`linker`]: loading, binding, scopes, refcounts — generic over [`host::Host`].
+//! - [`dylink`]: the `dylink.0` parser. [`search`]: library search paths.
+//! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables.
+//! - [`error`]: the typed errors `dlerror` reports. [`flags`]: `RTLD_*`.
+//! - `loader` / `runtime` (wasm only): the `wasi:module-loader` bindings, the process-wide
+//!   state and the allocator.
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+pub mod dylink;
+pub mod error;
+pub mod flags;
+pub mod handles;
+pub mod host;
+pub mod linker;
+pub mod search;
+pub mod symbols;
+
+#[cfg(target_arch = "wasm32")]
+pub mod capi;
+#[cfg(target_arch = "wasm32")]
+mod loader;
+#[cfg(target_arch = "wasm32")]
+mod runtime;
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}

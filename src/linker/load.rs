@@ -1,0 +1,350 @@
+//! Loading: search, dylink.0, memory and table placement, import binding, instantiation.
+//! A failed `dlopen` loads nothing: every library it created is removed again ([`Linker::rollback`]).
+
+use super::{LibState, Library, Linker, SearchEnv};
+use crate::dylink::{Dylink, OwnedDylink};
+use crate::error::DlError;
+use crate::handles::Handle;
+use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
+use crate::search::{candidates, dirname};
+use crate::symbols::{Symbol, SymbolTable};
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Bytes before the payload of a first section named `dylink.0`: magic+version (8), section id
+/// (1), size (1..=5 LEB bytes), name length (1), name (8).
+const DYLINK_FIRST_MIN: u32 = 8 + 1 + 1 + 1 + 8;
+const DYLINK_FIRST_MAX: u32 = 8 + 1 + 5 + 1 + 8;
+
+/// What one `dlopen` did, so it can be undone.
+#[derive(Default)]
+pub(crate) struct Txn {
+    /// Libraries created, in creation order.
+    created: Vec<Handle>,
+    /// Dependency references taken on libraries that existed before.
+    increfs: Vec<Handle>,
+    /// Functions to run after commit: data relocations then constructors, dependencies first.
+    pub(crate) init: Vec<u32>,
+}
+
+/// A GOT cell whose value is only known once the library itself is instantiated.
+struct Deferred {
+    cell: usize,
+    name: String,
+    func: bool,
+}
+
+impl<H: Host> Linker<H> {
+    /// A loaded library that `name` refers to, without loading anything.
+    pub(super) fn find_loaded(
+        &self,
+        name: &str,
+        origin: &str,
+        runpath: &[String],
+        env: SearchEnv<'_>,
+    ) -> Option<Handle> {
+        if let Some(&h) = self.by_name.get(name) {
+            return Some(h);
+        }
+        candidates(name, env.ld_library_path, runpath, origin)
+            .iter()
+            .find_map(|c| self.by_name.get(c.as_str()).copied())
+    }
+
+    pub(super) fn find_or_load(
+        &mut self,
+        name: &str,
+        origin: &str,
+        runpath: &[String],
+        env: SearchEnv<'_>,
+        txn: &mut Txn,
+    ) -> Result<Handle, DlError> {
+        if let Some(h) = self.find_loaded(name, origin, runpath, env) {
+            return Ok(h);
+        }
+        let ids = candidates(name, env.ld_library_path, runpath, origin);
+        for id in &ids {
+            match self.host.load(id) {
+                Ok(module) => return self.link_new(id, module, env, txn),
+                Err(e) if e.code == HostErrorCode::NotFound => continue,
+                Err(e) => return Err(DlError::from_host(id, e)),
+            }
+        }
+        Err(DlError::NotFound { lib: String::from(name), tried: ids.len() })
+    }
+
+    fn read_dylink(&mut self, id: &str, module: &H::Module) -> Result<OwnedDylink, DlError> {
+        let (offset, data) = self
+            .host
+            .custom_section(module, "dylink.0")
+            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
+        if !(DYLINK_FIRST_MIN..=DYLINK_FIRST_MAX).contains(&offset) {
+            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset });
+        }
+        let parsed = Dylink::parse(&data, offset as usize)
+            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
+        Ok(OwnedDylink::from(&parsed))
+    }
+
+    /// Links a freshly loaded module under `id`; dependencies first.
+    fn link_new(
+        &mut self,
+        id: &str,
+        module: H::Module,
+        env: SearchEnv<'_>,
+        txn: &mut Txn,
+    ) -> Result<Handle, DlError> {
+        let dylink = self.read_dylink(id, &module)?;
+        let exports = self.host.module_exports(&module);
+        let lib = Library {
+            name: String::from(id),
+            module: Some(module),
+            instance: None,
+            mem_base: 0,
+            mem_reserved: 0,
+            mem_align: 0,
+            table_base: 0,
+            table_size: 0,
+            symbols: SymbolTable::from_exports(&exports),
+            deps: Vec::new(),
+            group: Vec::new(),
+            refs: 0,
+            global: false,
+            nodelete: false,
+            state: LibState::Loading,
+            atexit: Vec::new(),
+            runpath: dylink.runtime_path.clone(),
+        };
+        let h = self
+            .libs
+            .insert(lib)
+            .ok_or_else(|| DlError::TooManyLibraries { lib: String::from(id) })?;
+        self.by_name.insert(String::from(id), h);
+        txn.created.push(h);
+
+        let origin = String::from(dirname(id));
+        for needed in &dylink.needed {
+            let dep = self
+                .find_or_load(needed, &origin, &dylink.runtime_path, env, txn)
+                .map_err(|cause| DlError::Dependency { lib: String::from(id), cause: Box::new(cause) })?;
+            let dep_lib = self.libs.get_mut(dep).expect("dependency is live");
+            if dep_lib.state == LibState::Loading {
+                return Err(DlError::DependencyCycle { lib: String::from(id), dep: dep_lib.name.clone() });
+            }
+            dep_lib.refs += 1;
+            if !txn.created.contains(&dep) {
+                txn.increfs.push(dep);
+            }
+            self.libs.get_mut(h).expect("live").deps.push(dep);
+        }
+        let group = self.group_of(h);
+        self.libs.get_mut(h).expect("live").group = group;
+
+        self.place(h, id, &dylink)?;
+        self.instantiate(h, id, &dylink, txn)?;
+        self.libs.get_mut(h).expect("live").state = LibState::Ready;
+        Ok(h)
+    }
+
+    /// The library, then its dependencies breadth-first, each once.
+    fn group_of(&self, h: Handle) -> Vec<Handle> {
+        let mut group = alloc::vec![h];
+        let mut i = 0;
+        while i < group.len() {
+            if let Some(lib) = self.libs.get(group[i]) {
+                for &d in &lib.deps {
+                    if !group.contains(&d) {
+                        group.push(d);
+                    }
+                }
+            }
+            i += 1;
+        }
+        group
+    }
+
+    /// Reserves the library's memory (zeroed, aligned) and table slots.
+    fn place(&mut self, h: Handle, id: &str, dylink: &OwnedDylink) -> Result<(), DlError> {
+        let info = dylink.mem_info;
+        let align = 1u32 << info.memory_align;
+        let reserved = info.memory_size.max(1);
+        let oom = || DlError::OutOfMemory { lib: String::from(id) };
+        let mem_base = self.host.alloc_memory(reserved, align).ok_or_else(oom)?;
+        {
+            let lib = self.libs.get_mut(h).expect("live");
+            (lib.mem_base, lib.mem_reserved, lib.mem_align) = (mem_base, reserved, align);
+        }
+        if info.table_size > 0 {
+            let talign = 1u32 << info.table_align;
+            let extra = talign - 1;
+            let first = self
+                .host
+                .grow_table(info.table_size.checked_add(extra).ok_or_else(oom)?)
+                .map_err(|_| oom())?;
+            let base = first.checked_add(extra).ok_or_else(oom)? & !extra;
+            let lib = self.libs.get_mut(h).expect("live");
+            (lib.table_base, lib.table_size) = (base, info.table_size);
+        }
+        Ok(())
+    }
+
+    fn instantiate(
+        &mut self,
+        h: Handle,
+        id: &str,
+        dylink: &OwnedDylink,
+        txn: &mut Txn,
+    ) -> Result<(), DlError> {
+        let module = self.libs.get_mut(h).expect("live").module.take().expect("module");
+        let result = self.bind_and_instantiate(h, id, dylink, &module);
+        self.libs.get_mut(h).expect("live").module = Some(module);
+        let instance = result?;
+        self.libs.get_mut(h).expect("live").instance = Some(instance);
+        for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
+            if let Some(slot) = self.export_slot(h, name) {
+                txn.init.push(slot);
+            }
+        }
+        Ok(())
+    }
+
+    fn bind_and_instantiate(
+        &mut self,
+        h: Handle,
+        id: &str,
+        dylink: &OwnedDylink,
+        module: &H::Module,
+    ) -> Result<H::Instance, DlError> {
+        let imports = self.host.imports(module);
+        let mut bindings = Vec::with_capacity(imports.len());
+        let mut cells: Vec<H::Cell> = Vec::new();
+        let mut deferred: Vec<Deferred> = Vec::new();
+        for imp in &imports {
+            let value = self.bind(h, id, dylink, imp, &mut cells, &mut deferred)?;
+            bindings.push(Binding { module: imp.module.clone(), name: imp.name.clone(), value });
+        }
+        let instance = self
+            .host
+            .instantiate(module, &bindings, &cells)
+            .map_err(|e| DlError::from_host(id, e))?;
+        self.libs.get_mut(h).expect("live").instance = Some(instance);
+        for d in &deferred {
+            let value = self.symbol_value(h, d.name.as_bytes()).ok_or_else(|| {
+                DlError::UnresolvedImport {
+                    lib: String::from(id),
+                    module: String::from(if d.func { "GOT.func" } else { "GOT.mem" }),
+                    name: d.name.clone(),
+                }
+            })?;
+            self.host.set_cell(&cells[d.cell], value as i32);
+        }
+        Ok(self.libs.get_mut(h).expect("live").instance.take().expect("instance"))
+    }
+
+    /// Decides what one import is bound to.
+    fn bind(
+        &mut self,
+        h: Handle,
+        id: &str,
+        dylink: &OwnedDylink,
+        imp: &ImportDesc,
+        cells: &mut Vec<H::Cell>,
+        deferred: &mut Vec<Deferred>,
+    ) -> Result<ImportValue, DlError> {
+        let lib = self.libs.get(h).expect("live");
+        let unresolved = || DlError::UnresolvedImport {
+            lib: String::from(id),
+            module: imp.module.clone(),
+            name: imp.name.clone(),
+        };
+        let weak = dylink.is_weak_import(&imp.module, &imp.name);
+        Ok(match (imp.module.as_str(), imp.name.as_str(), imp.kind) {
+            ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
+            ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
+            ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
+            ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
+            ("env", "__stack_pointer", ExternKind::Global) => {
+                ImportValue::CallerExport(String::from("__stack_pointer"))
+            }
+            ("env", "__cxa_atexit", ExternKind::Func) => ImportValue::FuncSlot(self.host.cxa_atexit_slot()),
+            ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
+                Some((owner, Symbol::Func(_))) if owner != h => {
+                    ImportValue::FuncSlot(self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?)
+                }
+                Some((owner, _)) if owner != h => {
+                    return Err(DlError::ImportKind {
+                        lib: String::from(id),
+                        module: imp.module.clone(),
+                        name: imp.name.clone(),
+                        expected: "a function",
+                    })
+                }
+                _ if weak => ImportValue::Unresolved(format!("{id}: call to unresolved weak function {name}")),
+                _ => return Err(unresolved()),
+            },
+            ("env", name, ExternKind::Global) => {
+                // Other globals can only come from the caller (e.g. `__heap_base`).
+                let main = self.main.expect("main initialised");
+                match self.libs.get(main).and_then(|m| m.symbols.get(name.as_bytes())) {
+                    Some(Symbol::Data(_)) => ImportValue::CallerExport(String::from(name)),
+                    _ if name.starts_with("__tls_") => {
+                        return Err(DlError::Unsupported { lib: String::from(id), what: "thread-local storage" })
+                    }
+                    _ => return Err(unresolved()),
+                }
+            }
+            (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
+                let want_func = got == "GOT.func";
+                let value = match self.resolve_for(h, name.as_bytes()) {
+                    Some((_, sym)) if sym.is_func() != want_func => {
+                        return Err(DlError::ImportKind {
+                            lib: String::from(id),
+                            module: imp.module.clone(),
+                            name: imp.name.clone(),
+                            expected: if want_func { "a function" } else { "data" },
+                        })
+                    }
+                    Some((owner, _)) if owner == h => {
+                        deferred.push(Deferred { cell: cells.len(), name: String::from(name), func: want_func });
+                        0
+                    }
+                    Some((owner, _)) => self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?,
+                    None if weak => 0,
+                    None => return Err(unresolved()),
+                };
+                cells.push(self.host.new_cell(value as i32));
+                ImportValue::Cell(cells.len() - 1)
+            }
+            _ => return Err(unresolved()),
+        })
+    }
+
+    /// A function export's table index, straight from the instance (not the symbol table, so
+    /// linker-internal exports work too).
+    fn export_slot(&mut self, h: Handle, name: &str) -> Option<u32> {
+        let lib = self.libs.get(h)?;
+        match self.host.export_value(lib.instance.as_ref()?, name)? {
+            crate::host::ExportValue::FuncSlot(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Undoes a failed `dlopen`: drops every library it created and every reference it took.
+    pub(super) fn rollback(&mut self, txn: Txn) {
+        for h in txn.increfs {
+            if let Some(lib) = self.libs.get_mut(h) {
+                lib.refs -= 1;
+            }
+        }
+        for &h in txn.created.iter().rev() {
+            if let Some(lib) = self.libs.remove(h) {
+                self.by_name.remove(&lib.name);
+                if lib.mem_reserved > 0 {
+                    self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The guest-side dynamic linker: all dylink.0 policy, generic over the [`Host`] primitives.
+//!
+//! Loader duties follow tool-conventions `DynamicLinking.md`
+//! (<https://github.com/WebAssembly/tool-conventions/blob/main/DynamicLinking.md>), scope and
+//! refcount semantics follow POSIX `dlopen`/`dlsym`/`dlclose` as glibc and musl implement them.
+//!
+//! Guest code (relocations, constructors, destructors) never runs while the linker is borrowed:
+//! [`Linker::open`] returns the functions to call and [`Linker::close`] the destructors, and the
+//! C layer calls them after releasing the linker, so a constructor may itself call `dlopen`.
+
+mod close;
+mod load;
+mod scope;
+
+use crate::error::DlError;
+use crate::flags::RtldFlags;
+use crate::handles::{Handle, HandleTable};
+use crate::host::Host;
+use crate::symbols::SymbolTable;
+use alloc::string::String;
+use alloc::vec::Vec;
+use hashbrown::HashMap;
+
+pub use close::Closing;
+pub use scope::Scope;
+
+/// Where a library is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LibState {
+    /// Being linked by the `dlopen` in progress.
+    Loading,
+    /// Linked; usable.
+    Ready,
+    /// Its last reference is gone and its destructors are running.
+    Closing,
+}
+
+/// One loaded library (or the main program).
+pub struct Library<H: Host> {
+    /// The id it was loaded under (normalised), or `"main"` for the program.
+    pub name: String,
+    pub module: Option<H::Module>,
+    pub instance: Option<H::Instance>,
+    pub mem_base: u32,
+    /// Bytes reserved at `mem_base` (at least 1, so every library owns a distinct address).
+    pub mem_reserved: u32,
+    pub mem_align: u32,
+    pub table_base: u32,
+    pub table_size: u32,
+    pub symbols: SymbolTable,
+    /// Direct NEEDED dependencies; the library holds one reference on each.
+    pub deps: Vec<Handle>,
+    /// Local scope: the library, then its dependencies breadth-first.
+    pub group: Vec<Handle>,
+    /// Explicit `dlopen`s plus dependents.
+    pub refs: u32,
+    pub global: bool,
+    pub nodelete: bool,
+    pub state: LibState,
+    /// `__cxa_atexit` registrations made by this library: (function slot, argument).
+    pub atexit: Vec<(u32, u32)>,
+    pub runpath: Vec<String>,
+}
+
+/// What `dlopen` hands back: the handle and the functions (`void(void)`, table indices) the
+/// caller must run, in order, once the linker is released.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Opened {
+    pub handle: Handle,
+    pub init: Vec<u32>,
+}
+
+/// Process-wide loader state.
+pub struct Linker<H: Host> {
+    pub(crate) host: H,
+    pub(crate) libs: HandleTable<Library<H>>,
+    by_name: HashMap<String, Handle>,
+    /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
+    global_scope: Vec<Handle>,
+    main: Option<Handle>,
+}
+
+/// Environment the search order depends on, read by the C layer.
+#[derive(Clone, Copy, Default)]
+pub struct SearchEnv<'a> {
+    pub ld_library_path: Option<&'a str>,
+}
+
+impl<H: Host> Linker<H> {
+    pub fn new(host: H) -> Self {
+        Linker {
+            host,
+            libs: HandleTable::default(),
+            by_name: HashMap::new(),
+            global_scope: Vec::new(),
+            main: None,
+        }
+    }
+
+    pub fn host_mut(&mut self) -> &mut H {
+        &mut self.host
+    }
+
+    /// The main program's entry, created on first use from the caller's exports.
+    pub fn main_handle(&mut self) -> Result<Handle, DlError> {
+        if let Some(h) = self.main {
+            return Ok(h);
+        }
+        let instance = self.host.caller();
+        let exports = self.host.instance_exports(&instance);
+        let lib = Library {
+            name: String::from("main"),
+            module: None,
+            instance: Some(instance),
+            mem_base: 0,
+            mem_reserved: 0,
+            mem_align: 0,
+            table_base: 0,
+            table_size: 0,
+            symbols: SymbolTable::from_exports(&exports),
+            deps: Vec::new(),
+            group: Vec::new(),
+            refs: 1,
+            global: true,
+            nodelete: true,
+            state: LibState::Ready,
+            atexit: Vec::new(),
+            runpath: Vec::new(),
+        };
+        let h = self
+            .libs
+            .insert(lib)
+            .ok_or_else(|| DlError::TooManyLibraries { lib: String::from("main") })?;
+        self.libs.get_mut(h).expect("just inserted").group.push(h);
+        self.global_scope.push(h);
+        self.main = Some(h);
+        Ok(h)
+    }
+
+    /// `dlopen(name, mode)`; `None` is the main program.
+    pub fn open(
+        &mut self,
+        name: Option<&str>,
+        flags: RtldFlags,
+        env: SearchEnv<'_>,
+    ) -> Result<Opened, DlError> {
+        let main = self.main_handle()?;
+        let Some(name) = name else {
+            return Ok(Opened { handle: main, init: Vec::new() });
+        };
+        if name.is_empty() {
+            return Err(DlError::InvalidName { what: "empty file name" });
+        }
+        if flags.contains(RtldFlags::NOLOAD) {
+            let h = self
+                .find_loaded(name, ".", &[], env)
+                .ok_or_else(|| DlError::NotLoaded { lib: String::from(name) })?;
+            self.add_reference(h, flags);
+            return Ok(Opened { handle: h, init: Vec::new() });
+        }
+        let mut txn = load::Txn::default();
+        match self.find_or_load(name, ".", &[], env, &mut txn) {
+            Ok(h) => {
+                self.add_reference(h, flags);
+                Ok(Opened { handle: h, init: txn.init })
+            }
+            Err(e) => {
+                self.rollback(txn);
+                Err(e)
+            }
+        }
+    }
+
+    /// One more explicit reference to a loaded library, applying `RTLD_GLOBAL` (promotion of
+    /// the library and its dependencies) and `RTLD_NODELETE`.
+    fn add_reference(&mut self, h: Handle, flags: RtldFlags) {
+        let Some(lib) = self.libs.get_mut(h) else { return };
+        lib.refs = lib.refs.saturating_add(1);
+        if flags.contains(RtldFlags::NODELETE) {
+            lib.nodelete = true;
+        }
+        if flags.contains(RtldFlags::GLOBAL) {
+            let group = lib.group.clone();
+            for member in group {
+                self.make_global(member);
+            }
+        }
+    }
+
+    fn make_global(&mut self, h: Handle) {
+        if let Some(lib) = self.libs.get_mut(h) {
+            if !lib.global {
+                lib.global = true;
+                self.global_scope.push(h);
+            }
+        }
+    }
+
+    /// A `Ready` library by handle value, or an error naming the bad value.
+    pub(crate) fn ready(&self, raw: usize) -> Result<Handle, DlError> {
+        Handle::from_raw(raw)
+            .filter(|&h| self.libs.get(h).is_some_and(|l| l.state == LibState::Ready))
+            .ok_or(DlError::InvalidHandle { raw })
+    }
+
+    /// Number of libraries loaded, the main program included.
+    pub fn loaded_count(&self) -> usize {
+        self.libs.len()
+    }
+
+    /// Handle-table slots ever allocated (live or free).
+    pub fn slots_used(&self) -> usize {
+        self.libs.capacity_used()
+    }
+
+    /// Current reference count of a library (for tests and diagnostics).
+    pub fn refcount(&self, raw: usize) -> Option<u32> {
+        Handle::from_raw(raw).and_then(|h| self.libs.get(h)).map(|l| l.refs)
+    }
+}
+
+#[cfg(test)]
+mod tests;

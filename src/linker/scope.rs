@@ -1,0 +1,104 @@
+//! Symbol scopes: which libraries a lookup searches, in which order.
+//!
+//! - An import of library L (and a `GOT.*` entry) is resolved in the global scope (the main
+//!   program, then `RTLD_GLOBAL` libraries in the order they became global), then in L's local
+//!   scope (L, then its dependencies breadth-first): ELF's interposition order.
+//! - `dlsym(handle)` searches the handle's local scope; `dlsym(dlopen(NULL))` and
+//!   `dlsym(RTLD_DEFAULT)` the global scope; `dlsym(RTLD_NEXT)` the caller's lookup scope after
+//!   the caller itself.
+
+use super::Linker;
+use crate::error::DlError;
+use crate::handles::Handle;
+use crate::host::{ExportValue, Host};
+use crate::symbols::Symbol;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// What `dlsym` was asked to search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// `RTLD_DEFAULT`
+    Default,
+    /// `RTLD_NEXT`, from the library that owns this address (its `&__dso_handle`).
+    Next { caller: u32 },
+    /// A handle from `dlopen`.
+    Handle(usize),
+}
+
+impl<H: Host> Linker<H> {
+    fn find_in(&self, list: &[Handle], name: &[u8]) -> Option<(Handle, Symbol)> {
+        list.iter()
+            .find_map(|&h| self.libs.get(h).and_then(|l| l.symbols.get(name)).map(|s| (h, s)))
+    }
+
+    /// Resolution of `name` for an import of library `h`.
+    pub(super) fn resolve_for(&self, h: Handle, name: &[u8]) -> Option<(Handle, Symbol)> {
+        self.find_in(&self.global_scope, name).or_else(|| {
+            let group = &self.libs.get(h)?.group;
+            self.find_in(group, name)
+        })
+    }
+
+    /// The C value of a symbol of library `h`, asking the host (once) if not cached.
+    pub(super) fn symbol_value(&mut self, h: Handle, name: &[u8]) -> Option<u32> {
+        let lib = self.libs.get(h)?;
+        let sym = lib.symbols.get(name)?;
+        if let Some(v) = sym.value() {
+            return Some(v);
+        }
+        let name_str = core::str::from_utf8(name).ok()?;
+        let value = match (sym, self.host.export_value(lib.instance.as_ref()?, name_str)?) {
+            (Symbol::Func(_), ExportValue::FuncSlot(slot)) => slot,
+            (Symbol::Data(_), ExportValue::GlobalI32(v)) => lib.mem_base.wrapping_add(v as u32),
+            _ => return None,
+        };
+        self.libs.get_mut(h)?.symbols.resolve(name, value);
+        Some(value)
+    }
+
+    /// The library whose reserved memory contains `addr` (a `__dso_handle` address); the main
+    /// program for any address outside every library.
+    pub fn library_at(&self, addr: u32) -> Option<Handle> {
+        self.libs
+            .iter()
+            .find(|(_, l)| l.mem_reserved > 0 && addr.wrapping_sub(l.mem_base) < l.mem_reserved)
+            .map(|(h, _)| h)
+            .or(self.main)
+    }
+
+    /// `dlsym`.
+    pub fn sym(&mut self, scope: Scope, name: &[u8]) -> Result<u32, DlError> {
+        let main = self.main_handle()?;
+        let not_found = |scope: String| DlError::SymbolNotFound {
+            scope,
+            symbol: String::from_utf8_lossy(name).into_owned(),
+        };
+        let found = match scope {
+            Scope::Default => self
+                .find_in(&self.global_scope, name)
+                .ok_or_else(|| not_found(String::from("RTLD_DEFAULT")))?,
+            Scope::Next { caller } => {
+                let me = self.library_at(caller).unwrap_or(main);
+                let mut order: Vec<Handle> = self.global_scope.clone();
+                for &g in self.libs.get(me).map(|l| l.group.as_slice()).unwrap_or(&[]) {
+                    if !order.contains(&g) {
+                        order.push(g);
+                    }
+                }
+                let after = order.iter().position(|&x| x == me).map_or(order.len(), |p| p + 1);
+                self.find_in(&order[after..], name)
+                    .ok_or_else(|| not_found(String::from("RTLD_NEXT")))?
+            }
+            Scope::Handle(raw) => {
+                let h = self.ready(raw)?;
+                let lib = self.libs.get(h).expect("ready");
+                let list = if h == main { &self.global_scope } else { &lib.group };
+                self.find_in(list, name).ok_or_else(|| not_found(lib.name.clone()))?
+            }
+        };
+        self.symbol_value(found.0, name).ok_or_else(|| {
+            not_found(self.libs.get(found.0).map_or_else(String::new, |l| l.name.clone()))
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! Process-wide state on wasm: the one [`Linker`], the pending `dlerror`, the calls into guest
+//! code (relocations, constructors, destructors) made after the linker is released, and the
+//! global allocator.
+//!
+//! wasm32-wasip2 programs are single-threaded; the state sits in `RefCell`s, and a re-entrant
+//! call made while the linker is borrowed (only possible from a host callback) gets an error
+//! instead of a panic.
+
+use crate::error::DlError;
+use crate::flags::RtldFlags;
+use crate::linker::{Linker, Scope, SearchEnv};
+use crate::loader::WitHost;
+use alloc::ffi::CString;
+use alloc::string::ToString;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::{Cell, RefCell};
+use core::ffi::{c_char, c_int, c_void, CStr};
+
+struct State {
+    linker: RefCell<Option<Linker<WitHost>>>,
+    error: RefCell<Option<DlError>>,
+    /// The string the last `dlerror` returned; kept alive until the next call.
+    message: RefCell<Option<CString>>,
+    exit_hook: Cell<bool>,
+}
+
+// SAFETY: wasm32-wasip2 has one thread; nothing here is shared across threads.
+unsafe impl Sync for State {}
+
+static STATE: State = State {
+    linker: RefCell::new(None),
+    error: RefCell::new(None),
+    message: RefCell::new(None),
+    exit_hook: Cell::new(false),
+};
+
+extern "C" {
+    fn getenv(name: *const c_char) -> *const c_char;
+    fn atexit(f: extern "C" fn()) -> c_int;
+    #[link_name = "__cxa_atexit"]
+    fn libc_cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *mut c_void) -> c_int;
+    fn malloc(size: usize) -> *mut c_void;
+    fn aligned_alloc(align: usize, size: usize) -> *mut c_void;
+    fn realloc(p: *mut c_void, size: usize) -> *mut c_void;
+    fn free(p: *mut c_void);
+}
+
+fn with_linker<R>(f: impl FnOnce(&mut Linker<WitHost>) -> Result<R, DlError>) -> Result<R, DlError> {
+    let mut guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
+    f(guard.get_or_insert_with(|| Linker::new(WitHost)))
+}
+
+/// Records `e` for `dlerror` and returns `ret`.
+pub fn fail<T>(e: DlError, ret: T) -> T {
+    if let Ok(mut slot) = STATE.error.try_borrow_mut() {
+        *slot = Some(e);
+    }
+    ret
+}
+
+pub fn take_error() -> *mut c_char {
+    let Some(e) = STATE.error.try_borrow_mut().ok().and_then(|mut s| s.take()) else {
+        return core::ptr::null_mut();
+    };
+    let text = e.to_string().replace('\0', "\\0");
+    let Ok(mut msg) = STATE.message.try_borrow_mut() else { return core::ptr::null_mut() };
+    let s = msg.insert(CString::new(text).unwrap_or_default());
+    s.as_ptr() as *mut c_char
+}
+
+fn env_var(name: &CStr) -> Option<&'static str> {
+    // SAFETY: `name` is NUL-terminated; getenv returns NULL or a NUL-terminated string that
+    // stays valid until the environment is modified, which we do not hold across.
+    let p = unsafe { getenv(name.as_ptr()) };
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-null C string from getenv.
+    unsafe { CStr::from_ptr(p) }.to_str().ok()
+}
+
+/// Calls a `void(void)` function by table index.
+fn call_void(slot: u32) {
+    // SAFETY: the slot came from the host as the table index of an exported function of type
+    // `[] -> []` (`__wasm_apply_data_relocs`, `__wasm_call_ctors`); a mismatch traps in
+    // call_indirect's signature check rather than misbehaving.
+    let f: extern "C" fn() = unsafe { core::mem::transmute(slot as usize) };
+    f()
+}
+
+/// Calls a `void(void *)` destructor registered through `__cxa_atexit`.
+fn call_dtor(slot: u32, arg: u32) {
+    // SAFETY: `slot` was passed to `__cxa_atexit` as a `void (*)(void *)`.
+    let f: extern "C" fn(*mut c_void) = unsafe { core::mem::transmute(slot as usize) };
+    f(arg as usize as *mut c_void)
+}
+
+pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
+    let flags = RtldFlags::from_mode(mode).ok_or(DlError::InvalidMode { mode })?;
+    let name = name
+        .map(|n| n.to_str().map_err(|_| DlError::InvalidName { what: "file name is not valid UTF-8" }))
+        .transpose()?;
+    let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
+    let opened = with_linker(|l| l.open(name, flags, env))?;
+    if !opened.init.is_empty() && !STATE.exit_hook.replace(true) {
+        // SAFETY: registering a plain `extern "C" fn()` with libc.
+        unsafe { atexit(run_exit_destructors) };
+    }
+    for slot in opened.init {
+        call_void(slot);
+    }
+    Ok(opened.handle.to_raw())
+}
+
+pub fn sym(handle: usize, name: &CStr, caller: usize) -> Result<u32, DlError> {
+    let scope = match handle {
+        0 => Scope::Default,
+        h if h as u32 == u32::MAX => Scope::Next { caller: caller as u32 },
+        h => Scope::Handle(h),
+    };
+    with_linker(|l| l.sym(scope, name.to_bytes()))
+}
+
+pub fn close(handle: usize) -> Result<(), DlError> {
+    let closing = with_linker(|l| l.close(handle))?;
+    for &(f, arg) in &closing.dtors {
+        call_dtor(f, arg);
+    }
+    if !closing.libs.is_empty() {
+        with_linker(|l| {
+            l.finish_close(&closing.libs);
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+extern "C" fn run_exit_destructors() {
+    let Ok(dtors) = with_linker(|l| Ok(l.take_all_atexit())) else { return };
+    for (f, arg) in dtors {
+        call_dtor(f, arg);
+    }
+}
+
+/// What side modules' `__cxa_atexit` imports are bound to: registrations whose `dso` lies in a
+/// loaded library run at its `dlclose`; anything else goes to libc.
+extern "C" fn cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *mut c_void) -> c_int {
+    let taken = with_linker(|l| Ok(l.register_atexit(f as usize as u32, arg as usize as u32, dso as usize as u32)));
+    if taken == Ok(true) {
+        return 0;
+    }
+    // SAFETY: forwarding the caller's arguments unchanged.
+    unsafe { libc_cxa_atexit(f, arg, dso) }
+}
+
+pub fn cxa_atexit_slot() -> u32 {
+    cxa_atexit as *const () as usize as u32
+}
+
+/// Rust allocations go to libc's malloc: one heap per program, shared with `cabi_realloc`
+/// (which allocates what the host returns) and with the C code around us.
+struct LibcAlloc;
+
+/// Alignment libc malloc guarantees on wasm32 (conservatively `2 * sizeof(size_t)`).
+const MALLOC_ALIGN: usize = 8;
+
+// SAFETY: forwards to libc's allocator, which returns suitably aligned, unaliased blocks.
+unsafe impl GlobalAlloc for LibcAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: plain libc calls; aligned_alloc is given a power-of-two alignment.
+        unsafe {
+            if layout.align() <= MALLOC_ALIGN {
+                malloc(layout.size()) as *mut u8
+            } else {
+                aligned_alloc(layout.align(), layout.size()) as *mut u8
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        // SAFETY: `ptr` came from malloc/aligned_alloc above.
+        unsafe { free(ptr as *mut c_void) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= MALLOC_ALIGN {
+            // SAFETY: `ptr` came from malloc above.
+            return unsafe { realloc(ptr as *mut c_void, new_size) as *mut u8 };
+        }
+        // SAFETY: fresh block of the new size, copy the overlap, free the old one.
+        unsafe {
+            let new = self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()));
+            if !new.is_null() {
+                core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+            new
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: LibcAlloc = LibcAlloc;

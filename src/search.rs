@@ -1,0 +1,135 @@
+//! Library names to host ids: lexical path normalisation and the search order.
+//!
+//! A name containing `/` is used as a path and nothing else (as on Linux). A bare name is
+//! tried as a path relative to the current directory, then in each `LD_LIBRARY_PATH` entry,
+//! then in the requesting library's `RUNPATH` entries (dylink.0 `RUNTIME_PATH`) with `$ORIGIN`
+//! replaced by that library's directory (ld.so(8)).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Collapses `//`, `/./`, a leading `./` and `dir/..` lexically, so that one library opened
+/// under spellings like `./lib/x.so` and `lib//x.so` is recognised as the same.
+/// `..` that would climb above the start of a relative path is kept (the host confines ids).
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&p) if p != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            p => parts.push(p),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    if absolute {
+        out.push('/');
+    }
+    out.push_str(&parts.join("/"));
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// The directory part of `path` (`"."` for a bare name).
+pub fn dirname(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => ".",
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    let dir = if dir.is_empty() { "." } else { dir };
+    let mut s = String::with_capacity(dir.len() + 1 + name.len());
+    s.push_str(dir);
+    s.push('/');
+    s.push_str(name);
+    normalize(&s)
+}
+
+/// Expands `$ORIGIN` / `${ORIGIN}` in one RUNPATH entry.
+pub fn expand_origin(entry: &str, origin: &str) -> String {
+    entry.replace("${ORIGIN}", origin).replace("$ORIGIN", origin)
+}
+
+/// Candidate ids for `name`, in search order, without duplicates.
+/// `origin` is the directory of the library whose NEEDED entry or RUNPATH is being used.
+pub fn candidates(
+    name: &str,
+    ld_library_path: Option<&str>,
+    runpath: &[String],
+    origin: &str,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |c: String| {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    push(normalize(name));
+    if name.contains('/') {
+        return out;
+    }
+    for dir in ld_library_path.unwrap_or("").split(':').filter(|d| !d.is_empty()) {
+        push(join(dir, name));
+    }
+    for entry in runpath {
+        for dir in entry.split(':').filter(|d| !d.is_empty()) {
+            push(join(&expand_origin(dir, origin), name));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("./libx.so"), "libx.so");
+        assert_eq!(normalize("lib//x.so"), "lib/x.so");
+        assert_eq!(normalize("a/./b/../x.so"), "a/x.so");
+        assert_eq!(normalize("/a/../../x.so"), "/x.so");
+        assert_eq!(normalize("../x.so"), "../x.so");
+        assert_eq!(normalize("a/../../x.so"), "../x.so");
+        assert_eq!(normalize("."), ".");
+        assert_eq!(normalize(""), ".");
+    }
+
+    #[test]
+    fn dirnames() {
+        assert_eq!(dirname("lib/x.so"), "lib");
+        assert_eq!(dirname("/x.so"), "/");
+        assert_eq!(dirname("x.so"), ".");
+    }
+
+    #[test]
+    fn path_names_are_not_searched() {
+        assert_eq!(candidates("./sub/x.so", Some("/l"), &[], "."), vec!["sub/x.so"]);
+    }
+
+    #[test]
+    fn search_order() {
+        let rp = vec![String::from("$ORIGIN/deps:${ORIGIN}/../x")];
+        assert_eq!(
+            candidates("libz.so", Some("l1::/l2"), &rp, "plugins"),
+            vec!["libz.so", "l1/libz.so", "/l2/libz.so", "plugins/deps/libz.so", "x/libz.so"]
+        );
+    }
+
+    #[test]
+    fn duplicates_removed() {
+        assert_eq!(candidates("a.so", Some(".:./"), &[], "."), vec!["a.so"]);
+    }
+}
