@@ -107,13 +107,6 @@ impl<'a> Dylink<'a> {
         Ok(out)
     }
 
-    /// Whether the import `module.field` is weak (may stay unresolved).
-    pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
-        self.import_info
-            .iter()
-            .any(|i| i.module == module && i.field == field && i.flags & SYM_BINDING_WEAK != 0)
-    }
-
     /// Whether the export `name` is a thread-local symbol.
     pub fn is_tls_export(&self, name: &str) -> bool {
         self.export_info.iter().any(|e| e.name == name && e.flags & SYM_TLS != 0)
@@ -206,15 +199,16 @@ impl<'a> Reader<'a> {
         let mut result: u32 = 0;
         for i in 0..5 {
             let b = self.u8()?;
+            // The fifth byte may carry only the top 4 bits and no continuation bit.
             if i == 4 && b & 0xf0 != 0 {
-                return Err(ParseError { offset: start, reason: "varuint32 too large" });
+                return Err(ParseError { offset: start, reason: "varuint32 out of range" });
             }
             result |= u32::from(b & 0x7f) << (7 * i);
             if b & 0x80 == 0 {
-                return Ok(result);
+                break;
             }
         }
-        Err(ParseError { offset: start, reason: "varuint32 too long" })
+        Ok(result)
     }
 
     fn align(&mut self) -> Result<u32, ParseError> {
@@ -288,8 +282,12 @@ impl From<&Dylink<'_>> for OwnedDylink {
 }
 
 impl OwnedDylink {
+    /// Whether the import `module.field` is weak (may stay unresolved). IMPORT_INFO names a
+    /// data or address-taken symbol by the module it would be imported from (`env`), while the
+    /// module imports it through `GOT.mem` / `GOT.func`: for those, the field name decides.
     pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
-        self.weak_imports.iter().any(|(m, f)| m == module && f == field)
+        let via_got = module == "GOT.mem" || module == "GOT.func";
+        self.weak_imports.iter().any(|(m, f)| f == field && (m == module || via_got))
     }
 }
 
@@ -301,7 +299,7 @@ mod tests {
     #[test]
     fn parses_all_known_subsections() {
         let data = [
-            1, 4, 0x90, 0x01, 2, 3, 1, // MEM_INFO: size 144, align 2, table 3, align 1
+            1, 5, 0x90, 0x01, 2, 3, 1, // MEM_INFO: size 144, align 2, table 3, align 1
             2, 9, 1, 7, b'l', b'i', b'b', b'a', b'.', b's', b'o', // NEEDED: ["liba.so"]
             3, 5, 1, 2, b'f', b'n', 0, // EXPORT_INFO: [fn flags 0]
             4, 8, 1, 3, b'e', b'n', b'v', 1, b'w', 1, // IMPORT_INFO: [env.w weak]
@@ -315,8 +313,11 @@ mod tests {
         );
         assert_eq!(d.needed, vec!["liba.so"]);
         assert_eq!(d.export_info, vec![ExportInfo { name: "fn", flags: 0 }]);
-        assert!(d.is_weak_import("env", "w"));
-        assert!(!d.is_weak_import("env", "fn"));
+        let owned = OwnedDylink::from(&d);
+        assert!(owned.is_weak_import("env", "w"));
+        assert!(owned.is_weak_import("GOT.mem", "w"));
+        assert!(!owned.is_weak_import("other", "w"));
+        assert!(!owned.is_weak_import("env", "fn"));
         assert_eq!(d.runtime_path, vec!["$ORIGIN"]);
         assert_eq!(d.unknown, vec![(0x7f, 100 + data.len() - 2)]);
     }
@@ -342,9 +343,12 @@ mod tests {
     #[test]
     fn overlong_leb_is_rejected() {
         let err = Dylink::parse(&[1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00], 0).unwrap_err();
-        assert_eq!(err.reason, "varuint32 too long");
+        assert_eq!(err, ParseError { offset: 1, reason: "varuint32 out of range" });
         let err = Dylink::parse(&[1, 0xff, 0xff, 0xff, 0xff, 0x7f], 0).unwrap_err();
-        assert_eq!(err.reason, "varuint32 too large");
+        assert_eq!(err.reason, "varuint32 out of range");
+        // 0xffffffff is the largest value that fits.
+        let err = Dylink::parse(&[1, 0xff, 0xff, 0xff, 0xff, 0x0f], 0).unwrap_err();
+        assert_eq!(err.reason, "subsection extends past the end of the section");
     }
 
     #[test]

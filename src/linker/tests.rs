@@ -1,0 +1,481 @@
+//! Linker unit tests against a model host (host target).
+
+use super::*;
+use crate::host::{
+    Binding, ExportDesc, ExportValue, ExternKind, HostError, HostErrorCode, ImportDesc,
+    ImportValue,
+};
+use alloc::rc::Rc;
+use alloc::string::ToString;
+use alloc::vec;
+use core::cell::RefCell;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Exp {
+    Func,
+    Global(i32),
+}
+
+#[derive(Clone, Default)]
+struct ModuleSpec {
+    dylink: Vec<u8>,
+    dylink_offset: u32,
+    no_dylink: bool,
+    imports: Vec<(String, String, ExternKind)>,
+    exports: Vec<(String, Exp)>,
+}
+
+#[derive(Default)]
+struct World {
+    files: BTreeMap<String, ModuleSpec>,
+    loads: Vec<String>,
+    table_len: u32,
+    slots: BTreeMap<(usize, String), u32>,
+    instances: Vec<(ModuleSpec, Vec<Binding>)>,
+    cells: Vec<i32>,
+    heap_next: u32,
+    live_allocs: BTreeMap<u32, u32>,
+}
+
+/// Shares its world with the test so the test can inspect it.
+#[derive(Clone)]
+struct Model(Rc<RefCell<World>>);
+
+impl Host for Model {
+    type Module = ModuleSpec;
+    type Instance = usize;
+    type Cell = usize;
+
+    fn load(&mut self, id: &str) -> Result<ModuleSpec, HostError> {
+        let mut w = self.0.borrow_mut();
+        w.loads.push(id.to_string());
+        match w.files.get(id) {
+            Some(m) => Ok(m.clone()),
+            None if id.ends_with(".txt") => {
+                Err(HostError { code: HostErrorCode::InvalidModule, message: "bad magic".into() })
+            }
+            None => Err(HostError { code: HostErrorCode::NotFound, message: String::new() }),
+        }
+    }
+    fn imports(&mut self, m: &ModuleSpec) -> Vec<ImportDesc> {
+        m.imports
+            .iter()
+            .map(|(module, name, kind)| ImportDesc { module: module.clone(), name: name.clone(), kind: *kind })
+            .collect()
+    }
+    fn module_exports(&mut self, m: &ModuleSpec) -> Vec<ExportDesc> {
+        m.exports
+            .iter()
+            .map(|(n, e)| ExportDesc {
+                name: n.clone(),
+                kind: if *e == Exp::Func { ExternKind::Func } else { ExternKind::Global },
+            })
+            .collect()
+    }
+    fn custom_section(&mut self, m: &ModuleSpec, name: &str) -> Option<(u32, Vec<u8>)> {
+        (name == "dylink.0" && !m.no_dylink).then(|| (m.dylink_offset, m.dylink.clone()))
+    }
+    fn new_cell(&mut self, value: i32) -> usize {
+        let mut w = self.0.borrow_mut();
+        w.cells.push(value);
+        w.cells.len() - 1
+    }
+    fn set_cell(&mut self, cell: &usize, value: i32) {
+        self.0.borrow_mut().cells[*cell] = value;
+    }
+    fn instantiate(&mut self, m: &ModuleSpec, b: &[Binding], cells: &[usize]) -> Result<usize, HostError> {
+        let mut w = self.0.borrow_mut();
+        assert_eq!(b.len(), m.imports.len(), "every import bound");
+        let resolved = b
+            .iter()
+            .map(|b| Binding {
+                value: match &b.value {
+                    ImportValue::Cell(i) => ImportValue::Cell(cells[*i]),
+                    ImportValue::FuncSlot(s) => {
+                        assert!(*s < w.table_len, "slot {s} exists");
+                        ImportValue::FuncSlot(*s)
+                    }
+                    v => v.clone(),
+                },
+                ..b.clone()
+            })
+            .collect();
+        w.instances.push((m.clone(), resolved));
+        Ok(w.instances.len() - 1)
+    }
+    fn caller(&mut self) -> usize {
+        0
+    }
+    fn instance_exports(&mut self, i: &usize) -> Vec<ExportDesc> {
+        let m = self.0.borrow().instances[*i].0.clone();
+        self.module_exports(&m)
+    }
+    fn export_value(&mut self, i: &usize, name: &str) -> Option<ExportValue> {
+        let mut w = self.0.borrow_mut();
+        let exp = w.instances[*i].0.exports.iter().find(|(n, _)| n == name)?.1;
+        Some(match exp {
+            Exp::Global(v) => ExportValue::GlobalI32(v),
+            Exp::Func => {
+                let key = (*i, name.to_string());
+                if let Some(&s) = w.slots.get(&key) {
+                    ExportValue::FuncSlot(s)
+                } else {
+                    let s = w.table_len;
+                    w.table_len += 1;
+                    w.slots.insert(key, s);
+                    ExportValue::FuncSlot(s)
+                }
+            }
+        })
+    }
+    fn grow_table(&mut self, delta: u32) -> Result<u32, HostError> {
+        let mut w = self.0.borrow_mut();
+        w.table_len += delta;
+        Ok(w.table_len - delta)
+    }
+    fn alloc_memory(&mut self, size: u32, align: u32) -> Option<u32> {
+        let mut w = self.0.borrow_mut();
+        let addr = (w.heap_next + align - 1) & !(align - 1);
+        w.heap_next = addr + size;
+        w.live_allocs.insert(addr, size);
+        Some(addr)
+    }
+    fn free_memory(&mut self, addr: u32, size: u32, _align: u32) {
+        assert_eq!(self.0.borrow_mut().live_allocs.remove(&addr), Some(size), "freed what was allocated");
+    }
+    fn cxa_atexit_slot(&mut self) -> u32 {
+        999
+    }
+}
+
+// ---- building modules ------------------------------------------------------------------
+
+fn leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn name(s: &str, out: &mut Vec<u8>) {
+    leb(s.len() as u32, out);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn sub(id: u8, body: Vec<u8>, out: &mut Vec<u8>) {
+    out.push(id);
+    leb(body.len() as u32, out);
+    out.extend(body);
+}
+
+fn side(mem: u32, needed: &[&str], weak: &[&str]) -> ModuleSpec {
+    let mut d = Vec::new();
+    let mut m = Vec::new();
+    for v in [mem, 2, 0, 0] {
+        leb(v, &mut m);
+    }
+    sub(1, m, &mut d);
+    if !needed.is_empty() {
+        let mut n = Vec::new();
+        leb(needed.len() as u32, &mut n);
+        needed.iter().for_each(|s| name(s, &mut n));
+        sub(2, n, &mut d);
+    }
+    if !weak.is_empty() {
+        let mut n = Vec::new();
+        leb(weak.len() as u32, &mut n);
+        for w in weak {
+            let (module, field) = w.rsplit_once('.').unwrap();
+            name(module, &mut n);
+            name(field, &mut n);
+            leb(1, &mut n);
+        }
+        sub(4, n, &mut d);
+    }
+    let mut spec = ModuleSpec { dylink: d, dylink_offset: 20, ..Default::default() };
+    for (m, n, k) in [
+        ("env", "memory", ExternKind::Memory),
+        ("env", "__indirect_function_table", ExternKind::Table),
+        ("env", "__memory_base", ExternKind::Global),
+        ("env", "__table_base", ExternKind::Global),
+        ("env", "__stack_pointer", ExternKind::Global),
+    ] {
+        spec.imports.push((m.into(), n.into(), k));
+    }
+    spec.exports.push(("__wasm_call_ctors".into(), Exp::Func));
+    spec
+}
+
+fn with_import(mut m: ModuleSpec, module: &str, n: &str, kind: ExternKind) -> ModuleSpec {
+    m.imports.push((module.into(), n.into(), kind));
+    m
+}
+
+fn with_export(mut m: ModuleSpec, n: &str, e: Exp) -> ModuleSpec {
+    m.exports.push((n.into(), e));
+    m
+}
+
+fn setup(files: Vec<(&str, ModuleSpec)>) -> (Linker<Model>, Model) {
+    let mut main = ModuleSpec::default();
+    main.exports = vec![
+        ("printf".into(), Exp::Func),
+        ("errno".into(), Exp::Global(5000)),
+        ("shared".into(), Exp::Func),
+    ];
+    let world = World {
+        files: files.into_iter().map(|(n, m)| (n.to_string(), m)).collect(),
+        table_len: 10,
+        heap_next: 0x1_0000,
+        instances: vec![(main, Vec::new())],
+        ..Default::default()
+    };
+    let model = Model(Rc::new(RefCell::new(world)));
+    (Linker::new(model.clone()), model)
+}
+
+const NOW: RtldFlags = RtldFlags::NOW;
+const ENV: SearchEnv<'static> = SearchEnv { ld_library_path: None };
+
+fn open(l: &mut Linker<Model>, n: &str, f: RtldFlags) -> Result<Opened, DlError> {
+    l.open(Some(n), f, ENV)
+}
+
+fn raw(o: &Opened) -> usize {
+    o.handle.to_raw() as usize
+}
+
+fn binding(model: &Model, inst: usize, n: &str) -> ImportValue {
+    let w = model.0.borrow();
+    w.instances[inst].1.iter().find(|b| b.name == n).unwrap().value.clone()
+}
+
+// ---- tests -----------------------------------------------------------------------------
+
+#[test]
+fn binds_env_imports_and_places_memory() {
+    let foo = with_import(side(64, &[], &[]), "env", "printf", ExternKind::Func);
+    let foo = with_import(foo, "GOT.mem", "errno", ExternKind::Global);
+    let (mut l, model) = setup(vec![("libfoo.so", foo)]);
+    let o = open(&mut l, "./libfoo.so", NOW).unwrap();
+    assert_eq!(o.init.len(), 1, "__wasm_call_ctors");
+    assert_eq!(binding(&model, 1, "memory"), ImportValue::CallerMemory);
+    assert_eq!(binding(&model, 1, "__memory_base"), ImportValue::ConstI32(0x1_0000));
+    assert_eq!(binding(&model, 1, "__stack_pointer"), ImportValue::CallerExport("__stack_pointer".into()));
+    let printf_slot = l.sym(Scope::Default, b"printf").unwrap();
+    assert_eq!(binding(&model, 1, "printf"), ImportValue::FuncSlot(printf_slot));
+    let ImportValue::Cell(c) = binding(&model, 1, "errno") else { panic!() };
+    assert_eq!(model.0.borrow().cells[c], 5000);
+}
+
+#[test]
+fn own_got_entries_are_filled_after_instantiation() {
+    let m = with_import(side(16, &[], &[]), "GOT.mem", "counter", ExternKind::Global);
+    let m = with_import(m, "GOT.func", "cb", ExternKind::Global);
+    let m = with_export(with_export(m, "counter", Exp::Global(8)), "cb", Exp::Func);
+    let (mut l, model) = setup(vec![("libm.so", m)]);
+    let o = open(&mut l, "libm.so", NOW).unwrap();
+    let ImportValue::Cell(c) = binding(&model, 1, "counter") else { panic!() };
+    assert_eq!(model.0.borrow().cells[c], 0x1_0000 + 8);
+    let ImportValue::Cell(f) = binding(&model, 1, "cb") else { panic!() };
+    let cb = l.sym(Scope::Handle(raw(&o)), b"cb").unwrap();
+    assert_eq!(model.0.borrow().cells[f], cb as i32, "one slot per function");
+    assert_eq!(l.sym(Scope::Handle(raw(&o)), b"counter").unwrap(), 0x1_0000 + 8);
+}
+
+#[test]
+fn weak_imports_resolve_to_zero_and_traps() {
+    let m = with_import(side(0, &[], &["GOT.mem.opt", "env.maybe"]), "GOT.mem", "opt", ExternKind::Global);
+    let m = with_import(m, "env", "maybe", ExternKind::Func);
+    let (mut l, model) = setup(vec![("w.so", m)]);
+    open(&mut l, "w.so", NOW).unwrap();
+    let ImportValue::Cell(c) = binding(&model, 1, "opt") else { panic!() };
+    assert_eq!(model.0.borrow().cells[c], 0);
+    assert!(matches!(binding(&model, 1, "maybe"), ImportValue::Unresolved(m) if m.contains("maybe")));
+}
+
+#[test]
+fn unresolved_import_fails_and_loads_nothing() {
+    let dep = with_export(side(8, &[], &[]), "dep_fn", Exp::Func);
+    let m = with_import(side(8, &["libdep.so"], &[]), "env", "nowhere", ExternKind::Func);
+    let (mut l, model) = setup(vec![("libdep.so", dep), ("bad.so", m)]);
+    let e = open(&mut l, "bad.so", NOW).unwrap_err();
+    assert_eq!(e.to_string(), "bad.so: undefined symbol: nowhere (import env.nowhere)");
+    assert_eq!(l.loaded_count(), 1, "only main is left");
+    assert!(model.0.borrow().live_allocs.is_empty(), "memory released");
+    assert!(matches!(open(&mut l, "libdep.so", NOW | RtldFlags::NOLOAD), Err(DlError::NotLoaded { .. })));
+}
+
+#[test]
+fn dependencies_load_first_and_init_in_order() {
+    let b = with_export(side(8, &[], &[]), "b_fn", Exp::Func);
+    let a = with_import(side(8, &["libb.so"], &[]), "env", "b_fn", ExternKind::Func);
+    let a = with_export(a, "a_fn", Exp::Func);
+    let (mut l, model) = setup(vec![("liba.so", a), ("libb.so", b)]);
+    let o = open(&mut l, "liba.so", NOW).unwrap();
+    assert_eq!(model.0.borrow().loads, vec!["liba.so", "libb.so"]);
+    let slots = model.0.borrow().slots.clone();
+    let ctor = |inst| slots[&(inst, "__wasm_call_ctors".to_string())];
+    assert_eq!(o.init, vec![ctor(1), ctor(2)], "libb (instance 1) before liba (instance 2)");
+    // dlsym on liba's handle sees its dependency; RTLD_DEFAULT does not (LOCAL).
+    assert!(l.sym(Scope::Handle(raw(&o)), b"b_fn").is_ok());
+    assert!(l.sym(Scope::Default, b"a_fn").is_err());
+    // The dependency holds a reference: closing liba unloads both.
+    let c = l.close(raw(&o)).unwrap();
+    assert_eq!(c.libs.len(), 2);
+    l.finish_close(&c.libs);
+    assert_eq!(l.loaded_count(), 1);
+}
+
+#[test]
+fn refcounts_and_same_handle_on_reopen() {
+    let (mut l, _) = setup(vec![("x.so", side(4, &[], &[]))]);
+    let a = open(&mut l, "x.so", NOW).unwrap();
+    let b = open(&mut l, "./x.so", RtldFlags::LAZY).unwrap();
+    assert_eq!(a.handle, b.handle);
+    assert!(b.init.is_empty(), "constructors run once");
+    assert_eq!(l.refcount(raw(&a)), Some(2));
+    assert!(l.close(raw(&a)).unwrap().libs.is_empty());
+    let c = l.close(raw(&a)).unwrap();
+    assert_eq!(c.libs.len(), 1);
+    l.finish_close(&c.libs);
+    assert!(matches!(l.close(raw(&a)), Err(DlError::InvalidHandle { .. })));
+    let again = open(&mut l, "x.so", NOW).unwrap();
+    assert_ne!(again.handle, a.handle, "a new handle, the old one stays stale");
+    assert_eq!(l.slots_used(), 2, "main + one reused slot");
+}
+
+#[test]
+fn global_promotion_and_default_scope() {
+    let g = with_export(side(4, &[], &[]), "gsym", Exp::Func);
+    let (mut l, _) = setup(vec![("g.so", g)]);
+    let o = open(&mut l, "g.so", NOW | RtldFlags::LOCAL).unwrap();
+    assert!(l.sym(Scope::Default, b"gsym").is_err());
+    open(&mut l, "g.so", RtldFlags::NOLOAD | RtldFlags::GLOBAL).unwrap();
+    assert_eq!(l.sym(Scope::Default, b"gsym").unwrap(), l.sym(Scope::Handle(raw(&o)), b"gsym").unwrap());
+    let main = l.open(None, NOW, ENV).unwrap();
+    assert!(l.sym(Scope::Handle(raw(&main)), b"gsym").is_ok(), "dlopen(NULL) sees global libs");
+}
+
+#[test]
+fn first_global_definition_wins_and_next_skips_caller() {
+    let a = with_export(side(4, &[], &[]), "shared", Exp::Func);
+    let b = with_export(side(4, &[], &[]), "shared", Exp::Func);
+    let (mut l, _) = setup(vec![("a.so", a), ("b.so", b)]);
+    let oa = open(&mut l, "a.so", NOW | RtldFlags::GLOBAL).unwrap();
+    open(&mut l, "b.so", NOW | RtldFlags::GLOBAL).unwrap();
+    let main_shared = l.sym(Scope::Default, b"shared").unwrap();
+    let a_shared = l.sym(Scope::Handle(raw(&oa)), b"shared").unwrap();
+    assert_ne!(main_shared, a_shared, "main's definition interposes");
+    // From main, RTLD_NEXT finds a.so's; from a.so (its memory base), b.so's.
+    assert_eq!(l.sym(Scope::Next { caller: 0 }, b"shared").unwrap(), a_shared);
+    let a_base = l.libs.get(oa.handle).unwrap().mem_base;
+    let b_shared = l.sym(Scope::Next { caller: a_base }, b"shared").unwrap();
+    assert_ne!(b_shared, a_shared);
+    assert!(l.sym(Scope::Next { caller: 0 }, b"printf").is_err(), "printf is only in main");
+}
+
+#[test]
+fn missing_dependency_is_reported_and_rolled_back() {
+    let shared = side(4, &[], &[]);
+    let a = side(4, &["libshared.so", "libgone.so"], &[]);
+    let (mut l, _) = setup(vec![("libshared.so", shared), ("liba.so", a)]);
+    let s = open(&mut l, "libshared.so", NOW).unwrap();
+    let e = open(&mut l, "liba.so", NOW).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "liba.so: error loading dependency: libgone.so: cannot open shared object file: No such file or directory"
+    );
+    assert_eq!(l.refcount(raw(&s)), Some(1), "reference taken by liba.so undone");
+    assert_eq!(l.loaded_count(), 2);
+}
+
+#[test]
+fn cycles_and_self_dependency_are_errors() {
+    let (mut l, _) = setup(vec![
+        ("self.so", side(4, &["self.so"], &[])),
+        ("c1.so", side(4, &["c2.so"], &[])),
+        ("c2.so", side(4, &["c1.so"], &[])),
+    ]);
+    assert!(matches!(open(&mut l, "self.so", NOW), Err(DlError::DependencyCycle { .. })));
+    assert!(open(&mut l, "c1.so", NOW).unwrap_err().to_string().contains("dependency cycle"));
+    assert_eq!(l.loaded_count(), 1);
+}
+
+#[test]
+fn bad_modules() {
+    let mut not_first = side(0, &[], &[]);
+    not_first.dylink_offset = 200;
+    let no_dylink = ModuleSpec { no_dylink: true, ..Default::default() };
+    let malformed = ModuleSpec { dylink: vec![1, 9, 0], dylink_offset: 20, ..Default::default() };
+    let (mut l, _) = setup(vec![("nf.so", not_first), ("nd.so", no_dylink), ("mf.so", malformed)]);
+    let msg = |l: &mut Linker<Model>, n| open(l, n, NOW).unwrap_err().to_string();
+    assert!(msg(&mut l, "nf.so").contains("dylink.0 must be the first section (found at byte 200)"));
+    assert_eq!(msg(&mut l, "nd.so"), "nd.so: not a side module (no dylink.0 section)");
+    assert_eq!(msg(&mut l, "mf.so"), "mf.so: malformed dylink.0 at byte 22: subsection extends past the end of the section");
+    assert_eq!(msg(&mut l, "notes.txt"), "notes.txt: not a valid WebAssembly module: bad magic");
+    assert!(matches!(l.open(Some(""), NOW, ENV), Err(DlError::InvalidName { .. })));
+    assert_eq!(l.loaded_count(), 1);
+}
+
+#[test]
+fn search_path_and_runpath() {
+    let mut dep = side(4, &[], &[]);
+    dep.exports.push(("d".into(), Exp::Func));
+    let mut top = side(4, &["libd.so"], &[]);
+    let mut rp = Vec::new();
+    leb(1, &mut rp);
+    name("$ORIGIN/deps", &mut rp);
+    sub(5, rp, &mut top.dylink);
+    let (mut l, model) = setup(vec![("plug/libtop.so", top), ("plug/deps/libd.so", dep)]);
+    let env = SearchEnv { ld_library_path: Some("/nope:plug") };
+    let o = l.open(Some("libtop.so"), NOW, env).unwrap();
+    assert_eq!(
+        model.0.borrow().loads,
+        vec!["libtop.so", "/nope/libtop.so", "plug/libtop.so", "libd.so", "/nope/libd.so", "plug/libd.so", "plug/deps/libd.so"]
+    );
+    assert!(l.sym(Scope::Handle(raw(&o)), b"d").is_ok());
+    // Already loaded under its path: found by that path without another load.
+    assert_eq!(l.open(Some("plug/deps/libd.so"), RtldFlags::NOLOAD, ENV).unwrap().handle.to_raw() & 0x8000_0000, 0x8000_0000);
+}
+
+#[test]
+fn nodelete_keeps_library() {
+    let (mut l, _) = setup(vec![("n.so", with_export(side(4, &[], &[]), "f", Exp::Func))]);
+    let o = open(&mut l, "n.so", NOW | RtldFlags::NODELETE).unwrap();
+    assert!(l.close(raw(&o)).unwrap().libs.is_empty());
+    assert!(l.sym(Scope::Handle(raw(&o)), b"f").is_ok(), "still loaded");
+    assert!(l.close(raw(&o)).is_err(), "no reference left to drop");
+    assert_eq!(open(&mut l, "n.so", RtldFlags::NOLOAD).unwrap().handle, o.handle);
+}
+
+#[test]
+fn destructors_registered_per_library_run_on_close() {
+    let (mut l, _) = setup(vec![("d.so", side(16, &[], &[]))]);
+    let o = open(&mut l, "d.so", NOW).unwrap();
+    let base = l.libs.get(o.handle).unwrap().mem_base;
+    assert!(l.register_atexit(7, 1, base));
+    assert!(l.register_atexit(8, 2, base));
+    assert!(!l.register_atexit(9, 3, 4), "an address in main goes to libc");
+    let c = l.close(raw(&o)).unwrap();
+    assert_eq!(c.dtors, vec![(8, 2), (7, 1)]);
+}
+
+#[test]
+fn forged_and_reserved_handles() {
+    let (mut l, _) = setup(vec![]);
+    for raw in [0x1234usize, 0x8000_0005, 0x8abc_def0] {
+        assert!(matches!(l.sym(Scope::Handle(raw), b"x"), Err(DlError::InvalidHandle { .. })));
+        assert!(matches!(l.close(raw), Err(DlError::InvalidHandle { .. })));
+    }
+    assert_eq!(
+        l.sym(Scope::Default, b"nothing").unwrap_err().to_string(),
+        "RTLD_DEFAULT: undefined symbol: nothing"
+    );
+}
