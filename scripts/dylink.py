@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Read the bits of a WebAssembly dylink.0 side module that our scripts need.
+
+    scripts/dylink.py needed LIB.so      # NEEDED entries, one per line
+    scripts/dylink.py exports LIB.so     # export names, one per line
+    scripts/dylink.py imports LIB.so     # module.name, one per line
+
+Written from the tool-conventions DynamicLinking.md description of the format.
+"""
+import sys
+
+DYLINK_NEEDED = 2
+
+
+def _leb(buf, pos):
+    result = shift = 0
+    while True:
+        byte = buf[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return result, pos
+
+
+def _name(buf, pos):
+    n, pos = _leb(buf, pos)
+    return buf[pos:pos + n].decode("utf-8"), pos + n
+
+
+def sections(buf):
+    """Yield (id, payload) for each section of a core module."""
+    if buf[:4] != b"\0asm" or buf[4:8] != b"\x01\0\0\0":
+        raise ValueError("not a core WebAssembly module")
+    pos = 8
+    while pos < len(buf):
+        sid = buf[pos]
+        size, pos = _leb(buf, pos + 1)
+        yield sid, buf[pos:pos + size]
+        pos += size
+
+
+def is_side_module(buf):
+    for sid, payload in sections(buf):
+        if sid == 0:
+            name, _ = _name(payload, 0)
+            return name in ("dylink.0", "dylink")
+        return False
+    return False
+
+
+def needed(buf):
+    out = []
+    for sid, payload in sections(buf):
+        if sid != 0:
+            continue
+        name, pos = _name(payload, 0)
+        if name != "dylink.0":
+            continue
+        while pos < len(payload):
+            kind = payload[pos]
+            size, pos = _leb(payload, pos + 1)
+            end = pos + size
+            if kind == DYLINK_NEEDED:
+                count, p = _leb(payload, pos)
+                for _ in range(count):
+                    lib, p = _name(payload, p)
+                    out.append(lib)
+            pos = end
+    return out
+
+
+def _import_desc_skip(buf, pos):
+    kind = buf[pos]
+    pos += 1
+    if kind == 0:            # func: type index
+        _, pos = _leb(buf, pos)
+    elif kind == 1:          # table: reftype + limits
+        pos += 1
+        pos = _limits_skip(buf, pos)
+    elif kind == 2:          # memory: limits
+        pos = _limits_skip(buf, pos)
+    elif kind == 3:          # global: valtype + mut
+        pos += 2
+    elif kind == 4:          # tag: attribute + type index
+        _, pos = _leb(buf, pos + 1)
+    else:
+        raise ValueError("unknown import kind %d" % kind)
+    return kind, pos
+
+
+def _limits_skip(buf, pos):
+    flags = buf[pos]
+    _, pos = _leb(buf, pos + 1)
+    if flags & 1:
+        _, pos = _leb(buf, pos)
+    return pos
+
+
+def imports(buf):
+    out = []
+    for sid, payload in sections(buf):
+        if sid != 2:
+            continue
+        count, pos = _leb(payload, 0)
+        for _ in range(count):
+            module, pos = _name(payload, pos)
+            field, pos = _name(payload, pos)
+            kind, pos = _import_desc_skip(payload, pos)
+            out.append((module, field, kind))
+    return out
+
+
+def exports(buf):
+    out = []
+    for sid, payload in sections(buf):
+        if sid != 7:
+            continue
+        count, pos = _leb(payload, 0)
+        for _ in range(count):
+            field, pos = _name(payload, pos)
+            kind = payload[pos]
+            _, pos = _leb(payload, pos + 1)
+            out.append((field, kind))
+    return out
+
+
+def main(argv):
+    if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    with open(argv[2], "rb") as f:
+        buf = f.read()
+    if argv[1] == "needed":
+        for lib in needed(buf):
+            print(lib)
+    elif argv[1] == "exports":
+        for name, _ in exports(buf):
+            print(name)
+    else:
+        for module, field, _ in imports(buf):
+            print("%s.%s" % (module, field))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
