@@ -97,6 +97,9 @@ impl<H: Host> Linker<H> {
                 self.find_in(list, name).ok_or_else(|| not_found(lib.name.clone()))?
             }
         };
+        if let Some(value) = found.1.value() {
+            return Ok(value);
+        }
         self.symbol_value(found.0, name).ok_or_else(|| {
             not_found(self.libs.get(found.0).map_or_else(String::new, |l| l.name.clone()))
         })
