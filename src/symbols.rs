@@ -36,11 +36,25 @@ pub struct SymbolTable {
     map: HashMap<Box<[u8]>, Symbol>,
 }
 
-/// Exports that are linker plumbing, not C symbols.
+/// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
+/// synthesises. Only these: other `__wasm_*` names are ordinary symbols (libdl's own
+/// `__wasm_libdl_dlsym_from`, which `dlfcn.h` makes side modules import, is one).
 fn is_internal(name: &str) -> bool {
-    name.starts_with("__wasm_")
-        || matches!(name, "__stack_pointer" | "__memory_base" | "__table_base" | "__dso_handle")
-        || name.starts_with("__tls_")
+    matches!(
+        name,
+        "__wasm_call_ctors"
+            | "__wasm_call_dtors"
+            | "__wasm_apply_data_relocs"
+            | "__wasm_apply_global_relocs"
+            | "__wasm_apply_tls_relocs"
+            | "__wasm_apply_global_tls_relocs"
+            | "__wasm_init_memory"
+            | "__wasm_init_tls"
+            | "__stack_pointer"
+            | "__memory_base"
+            | "__table_base"
+            | "__dso_handle"
+    ) || name.starts_with("__tls_")
 }
 
 impl SymbolTable {
@@ -105,8 +119,10 @@ mod tests {
             exp("memory", ExternKind::Memory),
             exp("__wasm_call_ctors", ExternKind::Func),
             exp("__stack_pointer", ExternKind::Global),
+            exp("__wasm_libdl_dlsym_from", ExternKind::Func),
         ]);
-        assert_eq!(t.len(), 2);
+        assert_eq!(t.len(), 3);
+        assert_eq!(t.get(b"__wasm_libdl_dlsym_from"), Some(Symbol::Func(None)), "not plumbing");
         assert_eq!(t.get(b"f"), Some(Symbol::Func(None)));
         assert_eq!(t.get(b"counter"), Some(Symbol::Data(None)));
         assert_eq!(t.get(b"__wasm_call_ctors"), None);

@@ -479,3 +479,16 @@ fn forged_and_reserved_handles() {
         "RTLD_DEFAULT: undefined symbol: nothing"
     );
 }
+
+#[test]
+fn libdl_entry_points_in_the_wasm_namespace_resolve() {
+    // dlfcn.h turns dlsym into __wasm_libdl_dlsym_from, which side modules import from main.
+    let m = with_import(side(4, &[], &[]), "env", "__wasm_libdl_dlsym_from", ExternKind::Func);
+    let (mut l, model) = setup(vec![("uses_dlsym.so", m)]);
+    model.0.borrow_mut().instances[0].0.exports.push(("__wasm_libdl_dlsym_from".into(), Exp::Func));
+    open(&mut l, "uses_dlsym.so", NOW).unwrap();
+    let slot = l.sym(Scope::Default, b"__wasm_libdl_dlsym_from").unwrap();
+    assert_eq!(binding(&model, 1, "__wasm_libdl_dlsym_from"), ImportValue::FuncSlot(slot));
+    assert!(l.sym(Scope::Default, b"__wasm_call_ctors").is_err(), "plumbing stays hidden");
+}
+
