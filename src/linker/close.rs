@@ -82,13 +82,14 @@ impl<H: Host> Linker<H> {
         }
     }
 
-    /// Destructors of every library still loaded, for program exit: most recently loaded
-    /// library first.
+    /// Destructors of every library still loaded, for program exit: the library that became
+    /// ready last first, so dependents go before their dependencies (handle-table slot order
+    /// is no guide: slots are reused, and a library takes its slot before its dependencies).
     pub fn take_all_atexit(&mut self) -> Vec<(u32, u32)> {
-        let mut libs: Vec<Handle> = self.libs.iter().map(|(h, _)| h).collect();
-        libs.reverse();
+        let mut libs: Vec<(u64, Handle)> = self.libs.iter().map(|(h, l)| (l.ready_seq, h)).collect();
+        libs.sort_unstable_by_key(|&(seq, _)| core::cmp::Reverse(seq));
         let mut out = Vec::new();
-        for h in libs {
+        for (_, h) in libs {
             if let Some(lib) = self.libs.get_mut(h) {
                 out.extend(lib.atexit.drain(..).rev());
             }

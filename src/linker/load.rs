@@ -114,6 +114,7 @@ impl<H: Host> Linker<H> {
             global: false,
             nodelete: false,
             state: LibState::Loading,
+            ready_seq: 0,
             atexit: Vec::new(),
             runpath: dylink.runtime_path.clone(),
         };
@@ -144,7 +145,9 @@ impl<H: Host> Linker<H> {
 
         self.place(h, id, &dylink)?;
         self.instantiate(h, id, &dylink, txn)?;
-        self.libs.get_mut(h).expect("live").state = LibState::Ready;
+        self.ready_seq += 1;
+        let lib = self.libs.get_mut(h).expect("live");
+        (lib.state, lib.ready_seq) = (LibState::Ready, self.ready_seq);
         Ok(h)
     }
 

@@ -57,6 +57,9 @@ pub struct Library<H: Host> {
     pub global: bool,
     pub nodelete: bool,
     pub state: LibState,
+    /// When the library became `Ready` (0 for the main program): dependencies always before
+    /// their dependents, so exit destructors run in decreasing order of it.
+    pub ready_seq: u64,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
     pub runpath: Vec<String>,
@@ -78,6 +81,8 @@ pub struct Linker<H: Host> {
     /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
     global_scope: Vec<Handle>,
     main: Option<Handle>,
+    /// The last [`Library::ready_seq`] handed out.
+    ready_seq: u64,
 }
 
 /// Environment the search order depends on, read by the C layer.
@@ -94,6 +99,7 @@ impl<H: Host> Linker<H> {
             by_name: HashMap::new(),
             global_scope: Vec::new(),
             main: None,
+            ready_seq: 0,
         }
     }
 
@@ -124,6 +130,7 @@ impl<H: Host> Linker<H> {
             global: true,
             nodelete: true,
             state: LibState::Ready,
+            ready_seq: 0,
             atexit: Vec::new(),
             runpath: Vec::new(),
         };

@@ -492,3 +492,24 @@ fn libdl_entry_points_in_the_wasm_namespace_resolve() {
     assert!(l.sym(Scope::Default, b"__wasm_call_ctors").is_err(), "plumbing stays hidden");
 }
 
+#[test]
+fn exit_destructors_run_dependents_first_whatever_the_slots() {
+    let (mut l, _) = setup(vec![
+        ("tmp.so", side(4, &[], &[])),
+        ("liba.so", side(4, &["libb.so"], &[])),
+        ("libb.so", side(4, &[], &[])),
+        ("late.so", side(4, &[], &[])),
+    ]);
+    // Free a slot first: liba.so then reuses it, below libb.so's.
+    let t = open(&mut l, "tmp.so", NOW).unwrap();
+    let c = l.close(raw(&t)).unwrap();
+    l.finish_close(&c.libs);
+    let a = open(&mut l, "liba.so", NOW).unwrap();
+    let late = open(&mut l, "late.so", NOW).unwrap();
+    let b = l.open(Some("libb.so"), RtldFlags::NOLOAD, ENV).unwrap();
+    for (o, f) in [(&a, 1), (&b, 2), (&late, 3)] {
+        let base = l.libs.get(o.handle).unwrap().mem_base;
+        assert!(l.register_atexit(f, 0, base));
+    }
+    assert_eq!(l.take_all_atexit(), vec![(3, 0), (1, 0), (2, 0)], "late.so, liba.so, libb.so");
+}
