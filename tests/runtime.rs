@@ -12,3 +12,135 @@ fn basic_open_sym_call_close() {
     s.program("basic.c", "basic.wasm", &[]);
     s.run("basic.wasm", &[], &[]).expect(&expected("basic.expected"));
 }
+
+#[test]
+fn dependencies_order_scope_and_unload() {
+    let s = Scratch::new("deps");
+    s.side_module("libdeps_b.c", "libb.so", &[]);
+    s.side_module("libdeps_a.c", "liba.so", &["-L.", "-lb"]);
+    s.program("deps.c", "deps.wasm", &[]);
+    s.run("deps.wasm", &[], &[]).expect(&expected("deps.expected"));
+}
+
+#[test]
+fn global_and_local_scopes() {
+    let s = Scratch::new("scope");
+    s.side_module("libscope_provider.c", "libprovider.so", &[]);
+    s.side_module("libscope_user.c", "libuser.so", &[]);
+    s.side_module("libscope_dup.c", "libdup.so", &[]);
+    s.program("scope.c", "scope.wasm", &[]);
+    s.run("scope.wasm", &[], &[]).expect(&expected("scope.expected"));
+}
+
+#[test]
+fn refcounts_noload_and_nodelete() {
+    let s = Scratch::new("refs");
+    s.side_module("librefs.c", "librefs.so", &[]);
+    s.side_module("libnodelete.c", "libnodelete.so", &[]);
+    s.program("refs.c", "refs.wasm", &[]);
+    s.run("refs.wasm", &[], &[]).expect(&expected("refs.expected"));
+}
+
+#[test]
+fn function_pointer_identity() {
+    let s = Scratch::new("pointers");
+    s.side_module("libptr.c", "libptr.so", &[]);
+    s.program("pointers.c", "pointers.wasm", &["-rdynamic"]);
+    s.run("pointers.wasm", &[], &[]).expect(&expected("pointers.expected"));
+}
+
+#[test]
+fn main_program_symbols() {
+    let s = Scratch::new("mainsym");
+    s.side_module("libmainsym.c", "libmainsym.so", &[]);
+    s.program("mainsym.c", "mainsym.wasm", &["-rdynamic"]);
+    s.run("mainsym.wasm", &[], &[]).expect(&expected("mainsym.expected"));
+}
+
+#[test]
+fn bad_input_leaves_loader_usable() {
+    let s = Scratch::new("badinput");
+    s.side_module("libgood.c", "libgood.so", &[]);
+    s.side_module("libunres_fn.c", "libunres_fn.so", &[]);
+    s.side_module("libunres_data.c", "libunres_data.so", &[]);
+    s.side_module("libgone.c", "libgone.so", &[]);
+    s.side_module("libneeds_gone.c", "libneeds_gone.so", &["-L.", "-lgood", "-lgone"]);
+    s.remove("libgone.so");
+    // Fixed pseudo-random bytes (an LCG), so the run is reproducible.
+    let mut x = 0x2545_f491u32;
+    let random: Vec<u8> = (0..4096)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect();
+    s.write("librandom.so", &random);
+    s.write("libtext.so", b"not wasm\n");
+    s.truncated_copy("libgood.so", "libtrunc.so", 40);
+    s.write("libplain.so", b"\0asm\x01\0\0\0");
+    s.program("badinput.c", "badinput.wasm", &[]);
+    s.run("badinput.wasm", &[], &[]).expect(&expected("badinput.expected"));
+}
+
+#[test]
+fn constructor_calls_dlopen() {
+    let s = Scratch::new("ctor_dlopen");
+    s.side_module("libctor_outer.c", "libouter.so", &[]);
+    s.side_module("libctor_inner.c", "libinner.so", &[]);
+    s.program("ctor_dlopen.c", "ctor_dlopen.wasm", &[]);
+    s.run("ctor_dlopen.wasm", &[], &[]).expect(&expected("ctor_dlopen.expected"));
+}
+
+#[test]
+fn weak_imports() {
+    let s = Scratch::new("weak");
+    s.side_module("libweak.c", "libweak.so", &[]);
+    s.program("weak.c", "weak.wasm", &["-rdynamic"]);
+    s.run("weak.wasm", &[], &[]).expect(&expected("weak.expected"));
+}
+
+#[test]
+fn rtld_next() {
+    let s = Scratch::new("next");
+    s.side_module("libnext1.c", "libnext1.so", &[]);
+    s.side_module("libnext2.c", "libnext2.so", &[]);
+    s.program("next.c", "next.wasm", &[]);
+    s.run("next.wasm", &[], &[]).expect(&expected("next.expected"));
+}
+
+#[test]
+fn search_ld_library_path() {
+    let s = Scratch::new("search");
+    s.side_module("libsearch.c", "libs/libsearch.so", &[]);
+    s.program("search.c", "search.wasm", &[]);
+    s.run("search.wasm", &[], &[("LD_LIBRARY_PATH", "missing-dir:libs")])
+        .expect(&expected("search.expected"));
+}
+
+#[test]
+fn search_runpath_origin() {
+    let s = Scratch::new("runpath");
+    s.side_module("librunpath_dep.c", "plugins/deps/libdep.so", &[]);
+    s.side_module("librunpath_top.c", "plugins/libtop.so", &["-Lplugins/deps", "-ldep"]);
+    s.add_runtime_path("plugins/libtop.so", &["$ORIGIN/deps"]);
+    s.program("runpath.c", "runpath.wasm", &[]);
+    s.run("runpath.wasm", &[], &[]).expect(&expected("runpath.expected"));
+}
+
+#[test]
+fn libc_used_only_by_side_module() {
+    let s = Scratch::new("libc_only_in_lib");
+    s.side_module("liblibc_user.c", "liblibc_user.so", &[]);
+    s.program("libc_only_in_lib.c", "libc_only_in_lib.wasm", &[]);
+    s.run("libc_only_in_lib.wasm", &[], &[]).expect(&expected("libc_only_in_lib.expected"));
+}
+
+#[test]
+fn exit_runs_destructors_dependents_first() {
+    let s = Scratch::new("deps_exit");
+    s.side_module("libdeps_b.c", "libb.so", &[]);
+    s.side_module("libdeps_a.c", "liba.so", &["-L.", "-lb"]);
+    s.side_module("libctor_inner.c", "libinner.so", &[]);
+    s.program("deps_exit.c", "deps_exit.wasm", &[]);
+    s.run("deps_exit.wasm", &[], &[]).expect(&expected("deps_exit.expected"));
+}

@@ -55,6 +55,7 @@ impl Scratch {
 
     /// `lib<name>.so` from `tests/c/runtime/<src>` plus extra flags (e.g. `-L. -lbar`).
     pub fn side_module(&self, src: &str, out: &str, extra: &[&str]) {
+        std::fs::create_dir_all(self.path(out).parent().unwrap()).unwrap();
         let src = source(src);
         let mut args = vec!["-fPIC", "-shared", "-O1", src.to_str().unwrap(), "-o", out];
         args.extend_from_slice(extra);
@@ -76,6 +77,45 @@ impl Scratch {
         std::fs::write(p, bytes).unwrap();
     }
 
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap();
+    }
+
+    /// Writes the first `len` bytes of `from` to `to`.
+    pub fn truncated_copy(&self, from: &str, to: &str, len: usize) {
+        let bytes = std::fs::read(self.path(from)).unwrap();
+        assert!(bytes.len() > len, "{from} is only {} bytes", bytes.len());
+        self.write(to, &bytes[..len]);
+    }
+
+    /// Appends a dylink.0 `WASM_DYLINK_RUNTIME_PATH` subsection (id 5) with `entries` to the side
+    /// module `rel`. wasm-ld 19 has no `-rpath` for wasm, so tests add RUNPATH this way.
+    pub fn add_runtime_path(&self, rel: &str, entries: &[&str]) {
+        let bytes = std::fs::read(self.path(rel)).unwrap();
+        let mut p = 8;
+        assert_eq!(bytes[p], 0, "{rel}: first section is not a custom section");
+        p += 1;
+        let (size, n) = read_leb(&bytes[p..]);
+        let payload = p + n;
+        let end = payload + size as usize;
+        assert_eq!(&bytes[payload..payload + 9], b"\x08dylink.0", "{rel}: first section is not dylink.0");
+        let mut body = Vec::new();
+        write_leb(entries.len() as u32, &mut body);
+        for e in entries {
+            write_leb(e.len() as u32, &mut body);
+            body.extend_from_slice(e.as_bytes());
+        }
+        let mut section = bytes[payload..end].to_vec();
+        section.push(5);
+        write_leb(body.len() as u32, &mut section);
+        section.extend(body);
+        let mut out = bytes[..p].to_vec();
+        write_leb(section.len() as u32, &mut out);
+        out.extend(section);
+        out.extend_from_slice(&bytes[end..]);
+        self.write(rel, &out);
+    }
+
     /// Runs a component on the reference host in the scratch directory.
     pub fn run(&self, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(root().join("bin/dlrun"));
@@ -84,6 +124,29 @@ impl Scratch {
             cmd.env(k, v);
         }
         Run(cmd.output().expect("run dlrun"))
+    }
+}
+
+fn read_leb(bytes: &[u8]) -> (u32, usize) {
+    let mut v = 0u32;
+    for (i, b) in bytes.iter().enumerate().take(5) {
+        v |= u32::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    panic!("bad LEB128");
+}
+
+fn write_leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
     }
 }
 

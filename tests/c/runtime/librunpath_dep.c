@@ -1,0 +1,2 @@
+/* plugins/deps/libdep.so */
+int dep_value(void) { return 41; }
