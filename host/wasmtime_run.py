@@ -35,8 +35,12 @@ def load_component(engine, path):
     """Compile `path`, or reuse the serialized compilation of the same bytes."""
     with open(path, "rb") as f:
         wasm = f.read()
-    key = "%s-%s" % (wasmtime.__version__ if hasattr(wasmtime, "__version__") else "wasmtime",
-                     hashlib.sha256(wasm).hexdigest())
+    try:
+        from importlib.metadata import version
+        engine_id = "wasmtime-" + version("wasmtime")
+    except Exception:
+        engine_id = "wasmtime"
+    key = "%s-%s" % (engine_id, hashlib.sha256(wasm).hexdigest())
     cached = os.path.join(CACHE, key + ".cwasm")
     if os.path.exists(cached):
         try:
