@@ -95,7 +95,9 @@ pub trait Host {
         bindings: &[Binding],
         cells: &[Self::Cell],
     ) -> Result<Self::Instance, HostError>;
-    fn caller(&mut self) -> Self::Instance;
+    /// The caller's own instance; `None` when the host cannot provide one (then the main
+    /// program has no symbols for `dlopen(NULL)`).
+    fn caller(&mut self) -> Option<Self::Instance>;
     fn instance_exports(&mut self, i: &Self::Instance) -> Vec<ExportDesc>;
     fn export_value(&mut self, i: &Self::Instance, name: &str) -> Option<ExportValue>;
     fn grow_table(&mut self, delta: u32) -> Result<u32, HostError>;
@@ -104,7 +106,48 @@ pub trait Host {
     /// the program has); returns the address. `None` when out of memory.
     fn alloc_memory(&mut self, size: u32, align: u32) -> Option<u32>;
     fn free_memory(&mut self, addr: u32, size: u32, align: u32);
-    /// The table index of libdl's own `__cxa_atexit`, bound to side modules' imports of it so
-    /// that their destructors run at `dlclose`.
-    fn cxa_atexit_slot(&mut self) -> u32;
+}
+
+/// The host of a libdl built without the `runtime-loader` feature (link-time mode only, for
+/// hosts that do not implement `wasi:module-loader`): nothing can be loaded at run time.
+pub struct NoLoader;
+
+impl Host for NoLoader {
+    type Module = ();
+    type Instance = ();
+    type Cell = ();
+
+    fn load(&mut self, _id: &str) -> Result<(), HostError> {
+        Err(HostError { code: HostErrorCode::NotFound, message: String::new() })
+    }
+    fn imports(&mut self, _: &()) -> Vec<ImportDesc> {
+        Vec::new()
+    }
+    fn module_exports(&mut self, _: &()) -> Vec<ExportDesc> {
+        Vec::new()
+    }
+    fn custom_section(&mut self, _: &(), _: &str) -> Option<(u32, Vec<u8>)> {
+        None
+    }
+    fn new_cell(&mut self, _: i32) {}
+    fn set_cell(&mut self, _: &(), _: i32) {}
+    fn instantiate(&mut self, _: &(), _: &[Binding], _: &[()]) -> Result<(), HostError> {
+        Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
+    }
+    fn caller(&mut self) -> Option<()> {
+        None
+    }
+    fn instance_exports(&mut self, _: &()) -> Vec<ExportDesc> {
+        Vec::new()
+    }
+    fn export_value(&mut self, _: &(), _: &str) -> Option<ExportValue> {
+        None
+    }
+    fn grow_table(&mut self, _: u32) -> Result<u32, HostError> {
+        Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
+    }
+    fn alloc_memory(&mut self, _: u32, _: u32) -> Option<u32> {
+        None
+    }
+    fn free_memory(&mut self, _: u32, _: u32, _: u32) {}
 }

@@ -10,8 +10,13 @@
 //! - [`dylink`]: the `dylink.0` parser. [`search`]: library search paths.
 //! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables.
 //! - [`error`]: the typed errors `dlerror` reports. [`flags`]: `RTLD_*`.
+//! - [`linktime`]: the library table of components made by `wasm-tools component link`.
 //! - `loader` / `runtime` (wasm only): the `wasi:module-loader` bindings, the process-wide
 //!   state and the allocator.
+//!
+//! Cargo features: `runtime-loader` (default) imports `wasi:module-loader` and loads side
+//! modules at run time; `linktime` serves `dlopen` from the link-time library table (for the
+//! `libdl.so` given to `wasm-tools component link`). See `scripts/build-libdl`.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -25,12 +30,13 @@ pub mod flags;
 pub mod handles;
 pub mod host;
 pub mod linker;
+pub mod linktime;
 pub mod search;
 pub mod symbols;
 
 #[cfg(target_arch = "wasm32")]
 pub mod capi;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "runtime-loader"))]
 mod loader;
 #[cfg(target_arch = "wasm32")]
 mod runtime;

@@ -105,8 +105,8 @@ impl Host for WitHost {
         m.instantiate(&list).map_err(error)
     }
 
-    fn caller(&mut self) -> Self::Instance {
-        loader::caller()
+    fn caller(&mut self) -> Option<Self::Instance> {
+        Some(loader::caller())
     }
 
     fn instance_exports(&mut self, i: &Self::Instance) -> Vec<ExportDesc> {
@@ -139,9 +139,6 @@ impl Host for WitHost {
         }
     }
 
-    fn cxa_atexit_slot(&mut self) -> u32 {
-        crate::runtime::cxa_atexit_slot()
-    }
 }
 
 // `String` is used by the generated bindings' signatures.

@@ -9,7 +9,10 @@
 use crate::error::DlError;
 use crate::flags::RtldFlags;
 use crate::linker::{Linker, Scope, SearchEnv};
-use crate::loader::WitHost;
+#[cfg(not(feature = "runtime-loader"))]
+use crate::host::NoLoader as SysHost;
+#[cfg(feature = "runtime-loader")]
+use crate::loader::WitHost as SysHost;
 use alloc::ffi::CString;
 use alloc::string::ToString;
 use core::alloc::{GlobalAlloc, Layout};
@@ -17,7 +20,7 @@ use core::cell::{Cell, RefCell};
 use core::ffi::{c_char, c_int, c_void, CStr};
 
 struct State {
-    linker: RefCell<Option<Linker<WitHost>>>,
+    linker: RefCell<Option<Linker<SysHost>>>,
     error: RefCell<Option<DlError>>,
     /// The string the last `dlerror` returned; kept alive until the next call.
     message: RefCell<Option<CString>>,
@@ -45,9 +48,29 @@ extern "C" {
     fn free(p: *mut c_void);
 }
 
-fn with_linker<R>(f: impl FnOnce(&mut Linker<WitHost>) -> Result<R, DlError>) -> Result<R, DlError> {
+fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) -> Result<R, DlError> {
     let mut guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
-    f(guard.get_or_insert_with(|| Linker::new(WitHost)))
+    f(guard.get_or_insert_with(new_linker))
+}
+
+fn new_linker() -> Linker<SysHost> {
+    let mut linker = Linker::new(SysHost);
+    linker.set_cxa_atexit_slot(cxa_atexit as *const () as usize as u32);
+    #[cfg(feature = "linktime")]
+    {
+        extern "C" {
+            /// The root of the library table; `wasm-tools component link` defines it (as
+            /// `GOT.mem.__wasm_libdl_libraries`) for a libdl.so that imports it.
+            static __wasm_libdl_libraries: u8;
+        }
+        // SAFETY: wit-component places a well-formed, immutable table at this address;
+        // `read_table` bounds every read it makes by the table's own records.
+        let table = unsafe { crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries)) };
+        if let Ok(table) = table {
+            linker.set_linktime(table);
+        }
+    }
+    linker
 }
 
 /// Records `e` for `dlerror` and returns `ret`.
@@ -151,10 +174,6 @@ extern "C" fn cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *
     }
     // SAFETY: forwarding the caller's arguments unchanged.
     unsafe { libc_cxa_atexit(f, arg, dso) }
-}
-
-pub fn cxa_atexit_slot() -> u32 {
-    cxa_atexit as *const () as usize as u32
 }
 
 /// Rust allocations go to libc's malloc: one heap per program, shared with `cabi_realloc`

@@ -16,17 +16,25 @@ pub enum Symbol {
     Func(Option<u32>),
     /// A data symbol (an exported i32 global); `Some(address)` once resolved.
     Data(Option<u32>),
+    /// A resolved value whose kind the source does not record (the link-time table).
+    Untyped(u32),
 }
 
 impl Symbol {
     pub fn value(self) -> Option<u32> {
         match self {
             Symbol::Func(v) | Symbol::Data(v) => v,
+            Symbol::Untyped(v) => Some(v),
         }
     }
 
-    pub fn is_func(self) -> bool {
-        matches!(self, Symbol::Func(_))
+    /// `Some(true)` for a function, `Some(false)` for data, `None` when unknown.
+    pub fn is_func(self) -> Option<bool> {
+        match self {
+            Symbol::Func(_) => Some(true),
+            Symbol::Data(_) => Some(false),
+            Symbol::Untyped(_) => None,
+        }
     }
 }
 
@@ -74,6 +82,15 @@ impl SymbolTable {
         SymbolTable { map }
     }
 
+    /// A table of already-resolved values (a link-time library's exports).
+    pub fn from_resolved<'a>(symbols: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> Self {
+        let mut map = HashMap::with_capacity(symbols.len());
+        for (name, value) in symbols {
+            map.entry(Box::from(name)).or_insert(Symbol::Untyped(value));
+        }
+        SymbolTable { map }
+    }
+
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
         self.map.get(name).copied()
     }
@@ -88,6 +105,7 @@ impl SymbolTable {
             *s = match *s {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
+                Symbol::Untyped(_) => Symbol::Untyped(value),
             };
         }
     }

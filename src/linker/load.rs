@@ -37,20 +37,47 @@ struct Deferred {
 }
 
 impl<H: Host> Linker<H> {
-    /// A loaded library that `name` refers to, without loading anything.
+    /// A loaded library that `name` refers to, without loading anything: a library of the
+    /// link-time table (exact name, then basename), or one loaded before under any of the ids
+    /// the search would try.
     pub(super) fn find_loaded(
-        &self,
+        &mut self,
         name: &str,
         origin: &str,
         runpath: &[String],
         env: SearchEnv<'_>,
-    ) -> Option<Handle> {
-        if let Some(&h) = self.by_name.get(name) {
-            return Some(h);
+    ) -> Result<Option<Handle>, DlError> {
+        if let Some(h) = self.adopt_linktime(name)? {
+            return Ok(Some(h));
         }
-        candidates(name, env.ld_library_path, runpath, origin)
+        if let Some(&h) = self.by_name.get(name) {
+            return Ok(Some(h));
+        }
+        Ok(candidates(name, env.ld_library_path, runpath, origin)
             .iter()
-            .find_map(|c| self.by_name.get(c.as_str()).copied())
+            .find_map(|c| self.by_name.get(c.as_str()).copied()))
+    }
+
+    /// The entry for a library of the link-time table, created on first use. Such a library
+    /// was instantiated (constructors included) with the component and can never be
+    /// unloaded: it is `RTLD_NODELETE`, and its local scope is itself (the table records no
+    /// dependencies).
+    fn adopt_linktime(&mut self, name: &str) -> Result<Option<Handle>, DlError> {
+        let Some(table) = &self.linktime else { return Ok(None) };
+        let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
+            return Ok(None);
+        };
+        let lib_name = String::from_utf8_lossy(entry.name).into_owned();
+        if let Some(&h) = self.by_name.get(&lib_name) {
+            return Ok(Some(h));
+        }
+        let symbols = SymbolTable::from_resolved(entry.symbols().iter().map(|s| (s.name, s.value)));
+        let mut lib = Library::new(lib_name.clone(), symbols);
+        self.ready_seq += 1;
+        (lib.state, lib.nodelete, lib.ready_seq) = (LibState::Ready, true, self.ready_seq);
+        let h = self.insert(lib)?;
+        self.by_name.insert(lib_name, h);
+        Ok(Some(h))
     }
 
     pub(super) fn find_or_load(
@@ -61,7 +88,7 @@ impl<H: Host> Linker<H> {
         env: SearchEnv<'_>,
         txn: &mut Txn,
     ) -> Result<Handle, DlError> {
-        if let Some(h) = self.find_loaded(name, origin, runpath, env) {
+        if let Some(h) = self.find_loaded(name, origin, runpath, env)? {
             return Ok(h);
         }
         let ids = candidates(name, env.ld_library_path, runpath, origin);
@@ -98,30 +125,9 @@ impl<H: Host> Linker<H> {
     ) -> Result<Handle, DlError> {
         let dylink = self.read_dylink(id, &module)?;
         let exports = self.host.module_exports(&module);
-        let lib = Library {
-            name: String::from(id),
-            module: Some(module),
-            instance: None,
-            mem_base: 0,
-            mem_reserved: 0,
-            mem_align: 0,
-            table_base: 0,
-            table_size: 0,
-            symbols: SymbolTable::from_exports(&exports),
-            deps: Vec::new(),
-            group: Vec::new(),
-            refs: 0,
-            global: false,
-            nodelete: false,
-            state: LibState::Loading,
-            ready_seq: 0,
-            atexit: Vec::new(),
-            runpath: dylink.runtime_path.clone(),
-        };
-        let h = self
-            .libs
-            .insert(lib)
-            .ok_or_else(|| DlError::TooManyLibraries { lib: String::from(id) })?;
+        let mut lib = Library::new(String::from(id), SymbolTable::from_exports(&exports));
+        (lib.module, lib.runpath) = (Some(module), dylink.runtime_path.clone());
+        let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
         txn.created.push(h);
 
@@ -141,6 +147,7 @@ impl<H: Host> Linker<H> {
             self.libs.get_mut(h).expect("live").deps.push(dep);
         }
         let group = self.group_of(h);
+        debug_assert_eq!(group[0], h);
         self.libs.get_mut(h).expect("live").group = group;
 
         self.place(h, id, &dylink)?;
@@ -271,9 +278,11 @@ impl<H: Host> Linker<H> {
             ("env", "__stack_pointer", ExternKind::Global) => {
                 ImportValue::CallerExport(String::from("__stack_pointer"))
             }
-            ("env", "__cxa_atexit", ExternKind::Func) => ImportValue::FuncSlot(self.host.cxa_atexit_slot()),
+            ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
+                ImportValue::FuncSlot(self.cxa_atexit_slot)
+            }
             ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
-                Some((owner, Symbol::Func(_))) if owner != h => {
+                Some((owner, sym)) if owner != h && sym.is_func() != Some(false) => {
                     ImportValue::FuncSlot(self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?)
                 }
                 Some((owner, _)) if owner != h => {
@@ -301,7 +310,7 @@ impl<H: Host> Linker<H> {
             (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
                 let want_func = got == "GOT.func";
                 let value = match self.resolve_for(h, name.as_bytes()) {
-                    Some((_, sym)) if sym.is_func() != want_func => {
+                    Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         return Err(DlError::ImportKind {
                             lib: String::from(id),
                             module: imp.module.clone(),

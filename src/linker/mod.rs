@@ -16,6 +16,7 @@ use crate::error::DlError;
 use crate::flags::RtldFlags;
 use crate::handles::{Handle, HandleTable};
 use crate::host::Host;
+use crate::linktime::Libraries;
 use crate::symbols::SymbolTable;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -65,6 +66,32 @@ pub struct Library<H: Host> {
     pub runpath: Vec<String>,
 }
 
+impl<H: Host> Library<H> {
+    /// A library with nothing placed or bound yet, in state `Loading`.
+    fn new(name: String, symbols: SymbolTable) -> Self {
+        Library {
+            name,
+            module: None,
+            instance: None,
+            mem_base: 0,
+            mem_reserved: 0,
+            mem_align: 0,
+            table_base: 0,
+            table_size: 0,
+            symbols,
+            deps: Vec::new(),
+            group: Vec::new(),
+            refs: 0,
+            global: false,
+            nodelete: false,
+            state: LibState::Loading,
+            ready_seq: 0,
+            atexit: Vec::new(),
+            runpath: Vec::new(),
+        }
+    }
+}
+
 /// What `dlopen` hands back: the handle and the functions (`void(void)`, table indices) the
 /// caller must run, in order, once the linker is released.
 #[derive(Debug, PartialEq, Eq)]
@@ -83,6 +110,11 @@ pub struct Linker<H: Host> {
     main: Option<Handle>,
     /// The last [`Library::ready_seq`] handed out.
     ready_seq: u64,
+    /// Libraries linked into the component, if it has a link-time table.
+    linktime: Option<Libraries<'static>>,
+    /// Table index of the `__cxa_atexit` side modules are bound to (libdl's own, so that
+    /// their destructors run at `dlclose`); 0 leaves the import to the main program.
+    cxa_atexit_slot: u32,
 }
 
 /// Environment the search order depends on, read by the C layer.
@@ -100,7 +132,14 @@ impl<H: Host> Linker<H> {
             global_scope: Vec::new(),
             main: None,
             ready_seq: 0,
+            linktime: None,
+            cxa_atexit_slot: 0,
         }
+    }
+
+    /// Binds side modules' `__cxa_atexit` imports to the function at this table index.
+    pub fn set_cxa_atexit_slot(&mut self, slot: u32) {
+        self.cxa_atexit_slot = slot;
     }
 
     pub fn host_mut(&mut self) -> &mut H {
@@ -113,35 +152,31 @@ impl<H: Host> Linker<H> {
             return Ok(h);
         }
         let instance = self.host.caller();
-        let exports = self.host.instance_exports(&instance);
-        let lib = Library {
-            name: String::from("main"),
-            module: None,
-            instance: Some(instance),
-            mem_base: 0,
-            mem_reserved: 0,
-            mem_align: 0,
-            table_base: 0,
-            table_size: 0,
-            symbols: SymbolTable::from_exports(&exports),
-            deps: Vec::new(),
-            group: Vec::new(),
-            refs: 1,
-            global: true,
-            nodelete: true,
-            state: LibState::Ready,
-            ready_seq: 0,
-            atexit: Vec::new(),
-            runpath: Vec::new(),
+        let exports = match &instance {
+            Some(i) => self.host.instance_exports(i),
+            None => Vec::new(),
         };
-        let h = self
-            .libs
-            .insert(lib)
-            .ok_or_else(|| DlError::TooManyLibraries { lib: String::from("main") })?;
-        self.libs.get_mut(h).expect("just inserted").group.push(h);
+        let mut lib = Library::new(String::from("main"), SymbolTable::from_exports(&exports));
+        (lib.instance, lib.refs, lib.global, lib.nodelete) = (instance, 1, true, true);
+        lib.state = LibState::Ready;
+        let h = self.insert(lib)?;
         self.global_scope.push(h);
         self.main = Some(h);
         Ok(h)
+    }
+
+    /// Adds a library to the handle table; its local scope starts as itself.
+    fn insert(&mut self, lib: Library<H>) -> Result<Handle, DlError> {
+        let name = lib.name.clone();
+        let h = self.libs.insert(lib).ok_or(DlError::TooManyLibraries { lib: name })?;
+        self.libs.get_mut(h).expect("just inserted").group.push(h);
+        Ok(h)
+    }
+
+    /// Serves `dlopen` from the library table of a component linked with
+    /// `wasm-tools component link --dl-openable` (see [`crate::linktime`]).
+    pub fn set_linktime(&mut self, table: Libraries<'static>) {
+        self.linktime = Some(table);
     }
 
     /// `dlopen(name, mode)`; `None` is the main program.
@@ -160,7 +195,7 @@ impl<H: Host> Linker<H> {
         }
         if flags.contains(RtldFlags::NOLOAD) {
             let h = self
-                .find_loaded(name, ".", &[], env)
+                .find_loaded(name, ".", &[], env)?
                 .ok_or_else(|| DlError::NotLoaded { lib: String::from(name) })?;
             self.add_reference(h, flags);
             return Ok(Opened { handle: h, init: Vec::new() });

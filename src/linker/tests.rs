@@ -104,8 +104,8 @@ impl Host for Model {
         w.instances.push((m.clone(), resolved));
         Ok(w.instances.len() - 1)
     }
-    fn caller(&mut self) -> usize {
-        0
+    fn caller(&mut self) -> Option<usize> {
+        Some(0)
     }
     fn instance_exports(&mut self, i: &usize) -> Vec<ExportDesc> {
         let m = self.0.borrow().instances[*i].0.clone();
@@ -143,9 +143,6 @@ impl Host for Model {
     }
     fn free_memory(&mut self, addr: u32, size: u32, _align: u32) {
         assert_eq!(self.0.borrow_mut().live_allocs.remove(&addr), Some(size), "freed what was allocated");
-    }
-    fn cxa_atexit_slot(&mut self) -> u32 {
-        999
     }
 }
 
@@ -237,7 +234,9 @@ fn setup(files: Vec<(&str, ModuleSpec)>) -> (Linker<Model>, Model) {
         ..Default::default()
     };
     let model = Model(Rc::new(RefCell::new(world)));
-    (Linker::new(model.clone()), model)
+    let mut linker = Linker::new(model.clone());
+    linker.set_cxa_atexit_slot(999);
+    (linker, model)
 }
 
 const NOW: RtldFlags = RtldFlags::NOW;
@@ -512,4 +511,47 @@ fn exit_destructors_run_dependents_first_whatever_the_slots() {
         assert!(l.register_atexit(f, 0, base));
     }
     assert_eq!(l.take_all_atexit(), vec![(3, 0), (1, 0), (2, 0)], "late.so, liba.so, libb.so");
+}
+
+#[test]
+fn link_time_table_libraries() {
+    use crate::linktime::{parse_table, tests::{REAL, REAL_BASE, REAL_ROOT}};
+    let (mut l, model) = setup(vec![]);
+    let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
+    let side_fn = table.get(table.find(b"libside.so").unwrap()).unwrap().symbol(b"side_fn").unwrap();
+    l.set_linktime(table);
+    // Instantiated with the component: RTLD_NOLOAD finds it; a path finds it by basename.
+    let o = open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap();
+    assert!(o.init.is_empty(), "its constructors already ran");
+    assert_eq!(open(&mut l, "/ext/libside.so", NOW).unwrap().handle, o.handle);
+    assert_eq!(l.sym(Scope::Handle(raw(&o)), b"side_fn").unwrap(), side_fn);
+    assert_eq!(
+        l.sym(Scope::Handle(raw(&o)), b"nope").unwrap_err().to_string(),
+        "libside.so: undefined symbol: nope"
+    );
+    assert!(model.0.borrow().loads.is_empty(), "the runtime loader was never asked");
+    // Never unloaded: two closes balance two opens, a third is an error, the handle stays.
+    assert!(l.close(raw(&o)).unwrap().libs.is_empty());
+    assert!(l.close(raw(&o)).unwrap().libs.is_empty());
+    assert!(matches!(l.close(raw(&o)), Err(DlError::InvalidHandle { .. })));
+    assert_eq!(open(&mut l, "libside.so", NOW).unwrap().handle, o.handle);
+    // Scopes: RTLD_DEFAULT sees a table library only once it is opened RTLD_GLOBAL.
+    assert!(l.sym(Scope::Default, b"dep_fn").is_err());
+    open(&mut l, "libdep.so", NOW | RtldFlags::GLOBAL).unwrap();
+    assert!(l.sym(Scope::Default, b"dep_fn").is_ok());
+    // Names not in the table fall through to the runtime loader.
+    assert!(matches!(open(&mut l, "libother.so", NOW), Err(DlError::NotFound { .. })));
+    assert_eq!(model.0.borrow().loads, vec!["libother.so"]);
+}
+
+#[test]
+fn runtime_library_imports_from_a_table_library() {
+    use crate::linktime::{parse_table, tests::{REAL, REAL_BASE, REAL_ROOT}};
+    let user = with_import(side(4, &["libdep.so"], &[]), "env", "dep_fn", ExternKind::Func);
+    let (mut l, model) = setup(vec![("user.so", user)]);
+    let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
+    let dep_fn = table.get(table.find(b"libdep.so").unwrap()).unwrap().symbol(b"dep_fn").unwrap();
+    l.set_linktime(table);
+    open(&mut l, "user.so", NOW).unwrap();
+    assert_eq!(binding(&model, 1, "dep_fn"), ImportValue::FuncSlot(dep_fn));
 }
