@@ -197,6 +197,14 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
       case 'const-i32': return new WebAssembly.Global({ value: 'i32', mutable: false }, val);
       case 'cell': return val.global;
       case 'unresolved': return () => { throw new WebAssembly.RuntimeError(val); };
+      // Late bound: look the slot up at each call. A JS function can stand in for an import of
+      // any type; a host without that freedom would generate a call_indirect stub of the
+      // import's type.
+      case 'indirect': return (...args) => {
+        const f = val < c.table.length ? c.table.get(val) : null;
+        if (!f) throw new WebAssembly.RuntimeError(`${what}: late-bound table slot ${val} is empty`);
+        return f(...args);
+      };
       default: return fail('link-error', `${what}: unknown binding ${tag}`);
     }
   }
@@ -261,6 +269,13 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
     /** result<u32, error>: grow the caller's table by `delta` null slots; the old length. */
     growTable(delta) {
       try { return need().table.grow(delta); } catch (e) { return fail('resource-exhausted', `cannot grow the table by ${delta}: ${e.message}`); }
+    },
+    /** result<_, error>: table[to] = table[from]. Slot identity (`slotOf`) is unchanged: the
+     *  function keeps the index it was first seen at. */
+    copySlot(to, from) {
+      const { table } = need();
+      if (to >= table.length || from >= table.length) fail('link-error', `copy-slot ${from} -> ${to}: index out of bounds`);
+      table.set(to, table.get(from));
     },
   };
 

@@ -30,8 +30,8 @@ pub enum DlError {
     Unsupported { lib: String, what: &'static str },
     /// A NEEDED dependency failed to load.
     Dependency { lib: String, cause: Box<DlError> },
-    /// A library needs itself, directly or through a cycle.
-    DependencyCycle { lib: String, dep: String },
+    /// A library lists itself as a NEEDED dependency.
+    SelfDependency { lib: String },
     /// Out of linear memory or table space for a library.
     OutOfMemory { lib: String },
     /// `RTLD_NOLOAD` and the library is not loaded.
@@ -97,9 +97,7 @@ impl fmt::Display for DlError {
             }
             DlError::Unsupported { lib, what } => write!(f, "{lib}: unsupported: {what}"),
             DlError::Dependency { lib, cause } => write!(f, "{lib}: error loading dependency: {cause}"),
-            DlError::DependencyCycle { lib, dep } => {
-                write!(f, "{lib}: dependency cycle through {dep} is not supported")
-            }
+            DlError::SelfDependency { lib } => write!(f, "{lib}: library lists itself as a dependency"),
             DlError::OutOfMemory { lib } => write!(f, "{lib}: out of memory reserving its data or table"),
             DlError::NotLoaded { lib } => write!(f, "{lib}: not loaded (RTLD_NOLOAD)"),
             DlError::SymbolNotFound { scope, symbol } => write!(f, "{scope}: undefined symbol: {symbol}"),

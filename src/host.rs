@@ -67,6 +67,7 @@ pub enum ImportValue {
     ConstI32(i32),
     Cell(usize),
     Unresolved(String),
+    Indirect(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,6 +102,7 @@ pub trait Host {
     fn instance_exports(&mut self, i: &Self::Instance) -> Vec<ExportDesc>;
     fn export_value(&mut self, i: &Self::Instance, name: &str) -> Option<ExportValue>;
     fn grow_table(&mut self, delta: u32) -> Result<u32, HostError>;
+    fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError>;
 
     /// Reserves `size` zeroed bytes aligned to `align` in the caller's memory (the one heap
     /// the program has); returns the address. `None` when out of memory.
@@ -144,6 +146,9 @@ impl Host for NoLoader {
         None
     }
     fn grow_table(&mut self, _: u32) -> Result<u32, HostError> {
+        Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
+    }
+    fn copy_slot(&mut self, _: u32, _: u32) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }
     fn alloc_memory(&mut self, _: u32, _: u32) -> Option<u32> {

@@ -99,6 +99,7 @@ impl Host for WitHost {
                     ImportValue::ConstI32(v) => wit::ImportValue::ConstI32(*v),
                     ImportValue::Cell(i) => wit::ImportValue::Cell(&cells[*i]),
                     ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg.clone()),
+                    ImportValue::Indirect(s) => wit::ImportValue::Indirect(*s),
                 },
             })
             .collect();
@@ -123,6 +124,10 @@ impl Host for WitHost {
 
     fn grow_table(&mut self, delta: u32) -> Result<u32, HostError> {
         loader::grow_table(delta).map_err(error)
+    }
+
+    fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError> {
+        loader::copy_slot(to, from).map_err(error)
     }
 
     fn alloc_memory(&mut self, size: u32, align: u32) -> Option<u32> {

@@ -144,3 +144,14 @@ fn exit_runs_destructors_dependents_first() {
     s.program("deps_exit.c", "deps_exit.wasm", &[]);
     s.run("deps_exit.wasm", &[], &[]).expect(&expected("deps_exit.expected"));
 }
+
+#[test]
+fn dependency_cycle_loads_calls_both_ways_and_unloads() {
+    let s = Scratch::new("cycle");
+    // a needs b needs a: build a without its dependency first so b can name it, then relink a.
+    s.side_module("libcyc_a.c", "libcyc_a.so", &[]);
+    s.side_module("libcyc_b.c", "libcyc_b.so", &["-L.", "-lcyc_a"]);
+    s.side_module("libcyc_a.c", "libcyc_a.so", &["-L.", "-lcyc_b"]);
+    s.program("cycle.c", "cycle.wasm", &[]);
+    s.run("cycle.wasm", &[], &[]).expect(&expected("cycle.expected"));
+}

@@ -1,17 +1,21 @@
-//! Unloading: refcounts, destructor collection, and freeing.
+//! Unloading: reference counts, reachability, destructor collection, and freeing.
 //!
-//! `dlclose` drops one reference. At zero (and without `RTLD_NODELETE`) the library and every
-//! dependency whose count also reaches zero are unloaded: they leave the name index and the
-//! global scope at once (no lookup finds them from here on), their `__cxa_atexit`
-//! registrations are returned to be run (reverse registration order, dependents before their
-//! dependencies), and only after those have run are their memory and handles released
-//! ([`Linker::finish_close`]). POSIX: <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlclose.html>.
+//! A library's count is its explicit `dlopen`s. `dlclose` drops one; when a count reaches
+//! zero, every library no longer reachable through NEEDED edges from a library that is still
+//! open, `RTLD_NODELETE` or the main program is unloaded (glibc's approach, which also frees
+//! dependency cycles). Unloaded libraries leave the name index and the global scope at once
+//! (no lookup finds them from here on), their `__cxa_atexit` registrations are returned to be
+//! run (reverse registration order; libraries that became ready later first, so dependents
+//! before their dependencies), and only after those have run are their memory and handles
+//! released ([`Linker::finish_close`]).
+//! POSIX: <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlclose.html>.
 
 use super::{LibState, Linker};
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::Host;
 use alloc::vec::Vec;
+use hashbrown::HashSet;
 
 /// Libraries being unloaded, and the destructors to run before [`Linker::finish_close`].
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -25,40 +29,54 @@ impl<H: Host> Linker<H> {
     /// `dlclose`: drops a reference; returns what to finalise (possibly nothing).
     pub fn close(&mut self, raw: usize) -> Result<Closing, DlError> {
         let h = self.ready(raw)?;
-        let mut closing = Closing::default();
         if Some(h) == self.main {
-            return Ok(closing);
+            return Ok(Closing::default());
         }
         let lib = self.libs.get_mut(h).expect("ready");
         if lib.refs == 0 {
-            // Only a NODELETE library stays loaded with no references left.
+            // Loaded only as a dependency, or NODELETE with every open already closed.
             return Err(DlError::InvalidHandle { raw });
         }
         lib.refs -= 1;
-        let mut queue = alloc::vec![h];
-        let mut i = 0;
-        while i < queue.len() {
-            let x = queue[i];
-            i += 1;
-            let Some(lib) = self.libs.get_mut(x) else { continue };
-            if lib.refs > 0 || lib.nodelete || lib.state != LibState::Ready {
-                continue;
-            }
-            lib.state = LibState::Closing;
-            closing.dtors.extend(lib.atexit.drain(..).rev());
-            let deps = lib.deps.clone();
-            let name = lib.name.clone();
-            self.by_name.remove(&name);
-            self.global_scope.retain(|&g| g != x);
-            closing.libs.push(x);
-            for d in deps {
-                if let Some(dep) = self.libs.get_mut(d) {
-                    dep.refs = dep.refs.saturating_sub(1);
-                    queue.push(d);
-                }
+        if lib.refs > 0 || lib.nodelete {
+            return Ok(Closing::default());
+        }
+        Ok(self.unload_unreachable())
+    }
+
+    /// Marks what is reachable from the roots and starts unloading everything else.
+    fn unload_unreachable(&mut self) -> Closing {
+        let mut reachable: HashSet<Handle> = HashSet::new();
+        let mut stack: Vec<Handle> = self
+            .libs
+            .iter()
+            .filter(|(_, l)| l.state == LibState::Ready && (l.refs > 0 || l.nodelete))
+            .map(|(h, _)| h)
+            .collect();
+        while let Some(h) = stack.pop() {
+            if reachable.insert(h) {
+                stack.extend(self.libs.get(h).into_iter().flat_map(|l| l.deps.iter().copied()));
             }
         }
-        Ok(closing)
+        let mut dead: Vec<(u64, Handle)> = self
+            .libs
+            .iter()
+            .filter(|(h, l)| l.state == LibState::Ready && !reachable.contains(h))
+            .map(|(h, l)| (l.ready_seq, h))
+            .collect();
+        dead.sort_unstable_by_key(|&(seq, _)| core::cmp::Reverse(seq));
+        let mut closing = Closing::default();
+        for (_, h) in dead {
+            let lib = self.libs.get_mut(h).expect("live");
+            lib.state = LibState::Closing;
+            closing.dtors.extend(lib.atexit.drain(..).rev());
+            let name = core::mem::take(&mut lib.name);
+            self.by_name.remove(&name);
+            self.libs.get_mut(h).expect("live").name = name;
+            self.global_scope.retain(|&g| g != h);
+            closing.libs.push(h);
+        }
+        closing
     }
 
     /// Releases what [`Linker::close`] unloaded, once its destructors have run.

@@ -18,22 +18,37 @@ use alloc::vec::Vec;
 const DYLINK_FIRST_MIN: u32 = 8 + 1 + 1 + 1 + 8;
 const DYLINK_FIRST_MAX: u32 = 8 + 1 + 5 + 1 + 8;
 
-/// What one `dlopen` did, so it can be undone.
-#[derive(Default)]
-pub(crate) struct Txn {
+/// What one `dlopen` did, so it can be undone, and what it still has to finish.
+pub(crate) struct Txn<C> {
     /// Libraries created, in creation order.
     created: Vec<Handle>,
-    /// Dependency references taken on libraries that existed before.
-    increfs: Vec<Handle>,
     /// Functions to run after commit: data relocations then constructors, dependencies first.
     pub(crate) init: Vec<u32>,
+    /// Bindings waiting for a library of this `dlopen` to be instantiated.
+    late: Vec<Late<C>>,
 }
 
-/// A GOT cell whose value is only known once the library itself is instantiated.
-struct Deferred {
-    cell: usize,
+impl<C> Default for Txn<C> {
+    fn default() -> Self {
+        Txn { created: Vec::new(), init: Vec::new(), late: Vec::new() }
+    }
+}
+
+/// A binding whose value is only known once `target` is instantiated: a GOT cell for a
+/// symbol of the library being linked itself, or any binding to a library that is still
+/// being linked further up a dependency cycle (A needs B needs A: B is instantiated first).
+struct Late<C> {
+    target: Handle,
+    module: &'static str,
     name: String,
-    func: bool,
+    fill: Fill<C>,
+}
+
+enum Fill<C> {
+    /// A `GOT.mem` / `GOT.func` cell to set to the symbol's value.
+    Cell(C),
+    /// A table slot an `indirect` import calls through, to fill with the function.
+    Slot(u32),
 }
 
 impl<H: Host> Linker<H> {
@@ -86,7 +101,7 @@ impl<H: Host> Linker<H> {
         origin: &str,
         runpath: &[String],
         env: SearchEnv<'_>,
-        txn: &mut Txn,
+        txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
         if let Some(h) = self.find_loaded(name, origin, runpath, env)? {
             return Ok(h);
@@ -121,7 +136,7 @@ impl<H: Host> Linker<H> {
         id: &str,
         module: H::Module,
         env: SearchEnv<'_>,
-        txn: &mut Txn,
+        txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
         let dylink = self.read_dylink(id, &module)?;
         let exports = self.host.module_exports(&module);
@@ -136,15 +151,15 @@ impl<H: Host> Linker<H> {
             let dep = self
                 .find_or_load(needed, &origin, &dylink.runtime_path, env, txn)
                 .map_err(|cause| DlError::Dependency { lib: String::from(id), cause: Box::new(cause) })?;
-            let dep_lib = self.libs.get_mut(dep).expect("dependency is live");
-            if dep_lib.state == LibState::Loading {
-                return Err(DlError::DependencyCycle { lib: String::from(id), dep: dep_lib.name.clone() });
+            if dep == h {
+                return Err(DlError::SelfDependency { lib: String::from(id) });
             }
-            dep_lib.refs += 1;
-            if !txn.created.contains(&dep) {
-                txn.increfs.push(dep);
+            // A dependency still `Loading` closes a cycle: it is instantiated after this
+            // library, which binds to it late (see `Late`).
+            let deps = &mut self.libs.get_mut(h).expect("live").deps;
+            if !deps.contains(&dep) {
+                deps.push(dep);
             }
-            self.libs.get_mut(h).expect("live").deps.push(dep);
         }
         let group = self.group_of(h);
         debug_assert_eq!(group[0], h);
@@ -205,13 +220,14 @@ impl<H: Host> Linker<H> {
         h: Handle,
         id: &str,
         dylink: &OwnedDylink,
-        txn: &mut Txn,
+        txn: &mut Txn<H::Cell>,
     ) -> Result<(), DlError> {
         let module = self.libs.get_mut(h).expect("live").module.take().expect("module");
-        let result = self.bind_and_instantiate(h, id, dylink, &module);
+        let result = self.bind_and_instantiate(h, id, dylink, &module, txn);
         self.libs.get_mut(h).expect("live").module = Some(module);
         let instance = result?;
         self.libs.get_mut(h).expect("live").instance = Some(instance);
+        self.fill_late(h, id, txn)?;
         for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
             if let Some(slot) = self.export_slot(h, name) {
                 txn.init.push(slot);
@@ -226,31 +242,53 @@ impl<H: Host> Linker<H> {
         id: &str,
         dylink: &OwnedDylink,
         module: &H::Module,
+        txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
         let imports = self.host.imports(module);
         let mut bindings = Vec::with_capacity(imports.len());
         let mut cells: Vec<H::Cell> = Vec::new();
-        let mut deferred: Vec<Deferred> = Vec::new();
+        // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
+        let mut pending: Vec<(usize, Handle, &'static str, String)> = Vec::new();
         for imp in &imports {
-            let value = self.bind(h, id, dylink, imp, &mut cells, &mut deferred)?;
+            let value = self.bind(h, id, dylink, imp, &mut cells, &mut pending, txn)?;
             bindings.push(Binding { module: imp.module.clone(), name: imp.name.clone(), value });
         }
         let instance = self
             .host
             .instantiate(module, &bindings, &cells)
             .map_err(|e| DlError::from_host(id, e))?;
-        self.libs.get_mut(h).expect("live").instance = Some(instance);
-        for d in &deferred {
-            let value = self.symbol_value(h, d.name.as_bytes()).ok_or_else(|| {
-                DlError::UnresolvedImport {
-                    lib: String::from(id),
-                    module: String::from(if d.func { "GOT.func" } else { "GOT.mem" }),
-                    name: d.name.clone(),
-                }
-            })?;
-            self.host.set_cell(&cells[d.cell], value as i32);
+        let mut cells: Vec<Option<H::Cell>> = cells.into_iter().map(Some).collect();
+        for (cell, target, module, name) in pending {
+            let fill = Fill::Cell(cells[cell].take().expect("each cell pending once"));
+            txn.late.push(Late { target, module, name, fill });
         }
-        Ok(self.libs.get_mut(h).expect("live").instance.take().expect("instance"))
+        Ok(instance)
+    }
+
+    /// Completes the bindings that were waiting for library `h` to be instantiated.
+    fn fill_late(&mut self, h: Handle, id: &str, txn: &mut Txn<H::Cell>) -> Result<(), DlError> {
+        let mut i = 0;
+        while i < txn.late.len() {
+            if txn.late[i].target != h {
+                i += 1;
+                continue;
+            }
+            let late = txn.late.swap_remove(i);
+            let value = self.symbol_value(h, late.name.as_bytes()).ok_or_else(|| {
+                DlError::UnresolvedImport { lib: String::from(id), module: String::from(late.module), name: late.name.clone() }
+            })?;
+            match late.fill {
+                Fill::Cell(cell) => self.host.set_cell(&cell, value as i32),
+                Fill::Slot(slot) => self.host.copy_slot(slot, value).map_err(|e| DlError::from_host(id, e))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `sym` of library `owner` has a value now (it is cached, or its library is
+    /// instantiated and can be asked).
+    fn available(&self, owner: Handle, sym: Symbol) -> bool {
+        sym.value().is_some() || self.libs.get(owner).is_some_and(|l| l.instance.is_some())
     }
 
     /// Decides what one import is bound to.
@@ -261,7 +299,8 @@ impl<H: Host> Linker<H> {
         dylink: &OwnedDylink,
         imp: &ImportDesc,
         cells: &mut Vec<H::Cell>,
-        deferred: &mut Vec<Deferred>,
+        pending: &mut Vec<(usize, Handle, &'static str, String)>,
+        txn: &mut Txn<H::Cell>,
     ) -> Result<ImportValue, DlError> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::UnresolvedImport {
@@ -283,7 +322,16 @@ impl<H: Host> Linker<H> {
             }
             ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
                 Some((owner, sym)) if owner != h && sym.is_func() != Some(false) => {
-                    ImportValue::FuncSlot(self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?)
+                    if self.available(owner, sym) {
+                        ImportValue::FuncSlot(self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?)
+                    } else {
+                        // Defined by a library further up a dependency cycle: call through a
+                        // slot filled once that library is instantiated.
+                        let slot = self.host.grow_table(1).map_err(|e| DlError::from_host(id, e))?;
+                        let (module, name) = ("env", String::from(name));
+                        txn.late.push(Late { target: owner, module, name, fill: Fill::Slot(slot) });
+                        ImportValue::Indirect(slot)
+                    }
                 }
                 Some((owner, _)) if owner != h => {
                     return Err(DlError::ImportKind {
@@ -309,6 +357,7 @@ impl<H: Host> Linker<H> {
             }
             (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
                 let want_func = got == "GOT.func";
+                let got: &'static str = if want_func { "GOT.func" } else { "GOT.mem" };
                 let value = match self.resolve_for(h, name.as_bytes()) {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         return Err(DlError::ImportKind {
@@ -318,8 +367,8 @@ impl<H: Host> Linker<H> {
                             expected: if want_func { "a function" } else { "data" },
                         })
                     }
-                    Some((owner, _)) if owner == h => {
-                        deferred.push(Deferred { cell: cells.len(), name: String::from(name), func: want_func });
+                    Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
+                        pending.push((cells.len(), owner, got, String::from(name)));
                         0
                     }
                     Some((owner, _)) => self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?,
@@ -343,13 +392,8 @@ impl<H: Host> Linker<H> {
         }
     }
 
-    /// Undoes a failed `dlopen`: drops every library it created and every reference it took.
-    pub(super) fn rollback(&mut self, txn: Txn) {
-        for h in txn.increfs {
-            if let Some(lib) = self.libs.get_mut(h) {
-                lib.refs -= 1;
-            }
-        }
+    /// Undoes a failed `dlopen`: drops every library it created.
+    pub(super) fn rollback(&mut self, txn: Txn<H::Cell>) {
         for &h in txn.created.iter().rev() {
             if let Some(lib) = self.libs.remove(h) {
                 self.by_name.remove(&lib.name);

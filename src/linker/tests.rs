@@ -36,6 +36,7 @@ struct World {
     cells: Vec<i32>,
     heap_next: u32,
     live_allocs: BTreeMap<u32, u32>,
+    copies: Vec<(u32, u32)>,
 }
 
 /// Shares its world with the test so the test can inspect it.
@@ -128,6 +129,12 @@ impl Host for Model {
                 }
             }
         })
+    }
+    fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError> {
+        let mut w = self.0.borrow_mut();
+        assert!(to < w.table_len && from < w.table_len, "slots exist");
+        w.copies.push((to, from));
+        Ok(())
     }
     fn grow_table(&mut self, delta: u32) -> Result<u32, HostError> {
         let mut w = self.0.borrow_mut();
@@ -396,15 +403,45 @@ fn missing_dependency_is_reported_and_rolled_back() {
 }
 
 #[test]
-fn cycles_and_self_dependency_are_errors() {
-    let (mut l, _) = setup(vec![
-        ("self.so", side(4, &["self.so"], &[])),
-        ("c1.so", side(4, &["c2.so"], &[])),
-        ("c2.so", side(4, &["c1.so"], &[])),
-    ]);
-    assert!(matches!(open(&mut l, "self.so", NOW), Err(DlError::DependencyCycle { .. })));
-    assert!(open(&mut l, "c1.so", NOW).unwrap_err().to_string().contains("dependency cycle"));
+fn self_dependency_is_an_error() {
+    let (mut l, _) = setup(vec![("self.so", side(4, &["self.so"], &[]))]);
+    assert_eq!(
+        open(&mut l, "self.so", NOW).unwrap_err().to_string(),
+        "self.so: library lists itself as a dependency"
+    );
     assert_eq!(l.loaded_count(), 1);
+}
+
+#[test]
+fn dependency_cycles_bind_late_and_unload_together() {
+    // c1 needs c2 needs c1; each calls the other and takes the other's data address.
+    let c1 = with_import(side(8, &["c2.so"], &[]), "env", "c2_fn", ExternKind::Func);
+    let c1 = with_export(with_export(c1, "c1_fn", Exp::Func), "c1_data", Exp::Global(4));
+    let c2 = with_import(side(8, &["c1.so"], &[]), "env", "c1_fn", ExternKind::Func);
+    let c2 = with_import(c2, "GOT.mem", "c1_data", ExternKind::Global);
+    let c2 = with_export(c2, "c2_fn", Exp::Func);
+    let (mut l, model) = setup(vec![("c1.so", c1), ("c2.so", c2)]);
+    let o = open(&mut l, "c1.so", NOW).unwrap();
+    // c2 was instantiated first (instance 1), binding c1_fn through a slot filled later.
+    let ImportValue::Indirect(stub) = binding(&model, 1, "c1_fn") else { panic!("late bound") };
+    let c1_fn = l.sym(Scope::Handle(raw(&o)), b"c1_fn").unwrap();
+    assert_eq!(model.0.borrow().copies, vec![(stub, c1_fn)]);
+    let ImportValue::Cell(c) = binding(&model, 1, "c1_data") else { panic!() };
+    let c1_base = l.libs.get(o.handle).unwrap().mem_base;
+    assert_eq!(model.0.borrow().cells[c], (c1_base + 4) as i32);
+    // c1 (instance 2) binds c2_fn directly; constructors once each, c2's first.
+    assert!(matches!(binding(&model, 2, "c2_fn"), ImportValue::FuncSlot(_)));
+    assert_eq!(o.init.len(), 2);
+    // Reopening the other member of the cycle is the same library.
+    let o2 = open(&mut l, "c2.so", NOW).unwrap();
+    assert!(o2.init.is_empty());
+    // The cycle is freed when nothing outside it holds it.
+    assert!(l.close(raw(&o)).unwrap().libs.is_empty(), "c2.so is still open");
+    let c = l.close(raw(&o2)).unwrap();
+    assert_eq!(c.libs.len(), 2);
+    l.finish_close(&c.libs);
+    assert_eq!(l.loaded_count(), 1);
+    assert!(model.0.borrow().live_allocs.is_empty());
 }
 
 #[test]
