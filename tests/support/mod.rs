@@ -1,5 +1,6 @@
-//! Builds C programs and side modules with `bin/wasm32-wasip2-clang` and runs them with
-//! `bin/dlrun`, each test in its own scratch directory under `target/c-tests/`.
+//! Builds C programs and side modules with `bin/wasm32-wasip2-clang` (runtime mode) or
+//! `bin/wasm32-wasip2-link` (link-time mode) and runs them with `bin/dlrun` on jco or
+//! `bin/dlrun --wasmtime`, each test in its own scratch directory under `target/c-tests/`.
 
 #![allow(dead_code)]
 
@@ -55,8 +56,13 @@ impl Scratch {
 
     /// `lib<name>.so` from `tests/c/runtime/<src>` plus extra flags (e.g. `-L. -lbar`).
     pub fn side_module(&self, src: &str, out: &str, extra: &[&str]) {
+        self.side_module_in("runtime", src, out, extra);
+    }
+
+    /// A side module `out` from `tests/c/<dir>/<src>` plus extra flags.
+    pub fn side_module_in(&self, dir: &str, src: &str, out: &str, extra: &[&str]) {
         std::fs::create_dir_all(self.path(out).parent().unwrap()).unwrap();
-        let src = source(src);
+        let src = source_in(dir, src);
         let mut args = vec!["-fPIC", "-shared", "-O1", src.to_str().unwrap(), "-o", out];
         args.extend_from_slice(extra);
         self.cc(&args);
@@ -116,14 +122,82 @@ impl Scratch {
         self.write(rel, &out);
     }
 
+    /// Runs `bin/wasm32-wasip2-link` in the scratch directory (with `-I tests/c`); panics
+    /// with its output on failure.
+    pub fn link(&self, args: &[&str]) {
+        let out = Command::new(root().join("bin/wasm32-wasip2-link"))
+            .args(args)
+            .arg(format!("-I{}", root().join("tests/c").display()))
+            .current_dir(&self.dir)
+            .output()
+            .expect("run wasm32-wasip2-link");
+        assert!(
+            out.status.success(),
+            "wasm32-wasip2-link {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A link-time mode component `out` from `tests/c/<dir>/<src>`, linked with `-ldl` (the
+    /// default libdl of `wasm32-wasip2-link`) and `rest` (e.g. `--dl-openable libfoo.so`).
+    pub fn link_program(&self, dir: &str, src: &str, out: &str, rest: &[&str]) {
+        let src = source_in(dir, src);
+        let mut args = vec!["-O1", "-o", out, src.to_str().unwrap(), "-ldl"];
+        args.extend_from_slice(rest);
+        self.link(&args);
+    }
+
     /// Runs a component on the reference host in the scratch directory.
     pub fn run(&self, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.run_on(Host::Jco, wasm, args, env)
+    }
+
+    /// Runs a component on `host` in the scratch directory.
+    pub fn run_on(&self, host: Host, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(root().join("bin/dlrun"));
+        if host == Host::Wasmtime {
+            cmd.arg("--wasmtime");
+        }
         cmd.arg(wasm).args(args).current_dir(&self.dir);
         for (k, v) in env {
             cmd.env(k, v);
         }
         Run(cmd.output().expect("run dlrun"))
+    }
+
+    /// Runs a component on every host in [`Host::ALL`] and checks each transcript against
+    /// `expected`; reports every host that differs, not just the first.
+    pub fn expect_on_all_hosts(&self, wasm: &str, args: &[&str], env: &[(&str, &str)], expected: &str) {
+        let failures: Vec<String> = Host::ALL
+            .iter()
+            .filter_map(|&host| {
+                self.run_on(host, wasm, args, env)
+                    .check(expected)
+                    .err()
+                    .map(|e| format!("=== on {}: {e}", host.name()))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+/// Where `bin/dlrun` runs a component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// Node + jco with the reference `wasi:module-loader` host (`bin/dlrun app.wasm`).
+    Jco,
+    /// Stock wasmtime, WASI 0.2 only (`bin/dlrun --wasmtime app.wasm`).
+    Wasmtime,
+}
+
+impl Host {
+    pub const ALL: [Host; 2] = [Host::Wasmtime, Host::Jco];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::Jco => "jco",
+            Host::Wasmtime => "wasmtime",
+        }
     }
 }
 
@@ -151,7 +225,12 @@ fn write_leb(mut v: u32, out: &mut Vec<u8>) {
 }
 
 pub fn source(rel: &str) -> PathBuf {
-    root().join("tests/c/runtime").join(rel)
+    source_in("runtime", rel)
+}
+
+/// `tests/c/<dir>/<rel>`.
+pub fn source_in(dir: &str, rel: &str) -> PathBuf {
+    root().join("tests/c").join(dir).join(rel)
 }
 
 pub struct Run(pub Output);
@@ -176,11 +255,63 @@ impl Run {
         );
         assert_eq!(out.trim_end(), expected.trim_end(), "stdout differs; stderr:\n{}", self.stderr());
     }
+
+    /// [`expect`](Self::expect) as a `Result`: the failure description, with a line diff.
+    pub fn check(&self, expected: &str) -> Result<(), String> {
+        let out = self.stdout();
+        if self.0.status.success() && out.trim_end() == expected.trim_end() {
+            return Ok(());
+        }
+        let mut msg = if self.0.status.success() {
+            String::from("stdout differs")
+        } else {
+            format!("program failed ({})", self.0.status)
+        };
+        msg.push_str(&format!("\n--- stdout\n{out}\n--- stderr\n{}", self.stderr()));
+        if self.0.status.success() {
+            msg.push_str("--- diff (- expected, + actual)\n");
+            msg.push_str(&line_diff(expected.trim_end(), out.trim_end()));
+        }
+        Err(msg)
+    }
+}
+
+/// A small line diff: lines only in `a` with `-`, only in `b` with `+` (longest common
+/// subsequence), enough to read a transcript mismatch.
+pub fn line_diff(a: &str, b: &str) -> String {
+    let a: Vec<&str> = a.lines().collect();
+    let b: Vec<&str> = b.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Reads `tests/c/runtime/<name>` as the expected output.
 pub fn expected(name: &str) -> String {
-    std::fs::read_to_string(source(name)).unwrap()
+    expected_in("runtime", name)
+}
+
+/// Reads `tests/c/<dir>/<name>` as the expected output.
+pub fn expected_in(dir: &str, name: &str) -> String {
+    std::fs::read_to_string(source_in(dir, name)).unwrap()
 }
 
 pub fn exists(p: &Path) -> bool {

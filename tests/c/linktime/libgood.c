@@ -1,0 +1,2 @@
+int good_value(void) { return 42; }
+int good_data = 43;
