@@ -62,17 +62,18 @@ function isI32Global(g) {
   });
 }
 
-/** Byte offset of the payload (after its name) of the first custom section called `name`, by
+/** Byte offsets of the section (its id byte) and of the payload (after its name) of the first custom section called `name`, by
  *  walking the section headers: id byte, LEB128 size, and for custom sections (id 0) a name. */
 function findCustomSection(bytes, name) {
   let p = 8; // after the magic and version
   const leb = () => { let v = 0, shift = 0, b; do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
   while (p < bytes.length) {
+    const start = p;
     const id = bytes[p++], size = leb(), end = p + size;
     if (id === 0) {
       const len = leb(), secName = new TextDecoder().decode(bytes.subarray(p, p + len));
       p += len;
-      if (secName === name) return { offset: p, data: bytes.subarray(p, end) };
+      if (secName === name) return { start, offset: p, data: bytes.subarray(p, end) };
     }
     p = end;
   }

@@ -44,10 +44,27 @@ pub enum DlError {
     InvalidMode { mode: i32 },
     /// A NULL symbol name, or a name that is not valid UTF-8.
     InvalidName { what: &'static str },
+    /// A file name longer than `PATH_MAX`.
+    NameTooLong { len: usize },
     /// Too many libraries loaded at once.
     TooManyLibraries { lib: String },
     /// `dl*` called from inside the loader itself (e.g. by a host callback).
     Reentrant,
+}
+
+/// Names longer than this are shortened in messages (a 64 KiB symbol name would otherwise be
+/// a 64 KiB `dlerror` string).
+const SHOWN_NAME_MAX: usize = 1024;
+const SHOWN_NAME_PREFIX: usize = 64;
+
+/// A (possibly non-UTF-8, possibly huge) name as it appears in an error message.
+pub fn shown_name(name: &[u8]) -> String {
+    if name.len() <= SHOWN_NAME_MAX {
+        return String::from_utf8_lossy(name).into_owned();
+    }
+    let mut s = String::from_utf8_lossy(&name[..SHOWN_NAME_PREFIX]).into_owned();
+    s.push_str(&alloc::format!("... ({} bytes)", name.len()));
+    s
 }
 
 impl DlError {
@@ -104,6 +121,7 @@ impl fmt::Display for DlError {
             DlError::InvalidHandle { raw } => write!(f, "invalid handle {raw:#x}: not an open library"),
             DlError::InvalidMode { mode } => write!(f, "invalid mode for dlopen(): {mode:#x}"),
             DlError::InvalidName { what } => write!(f, "invalid name: {what}"),
+            DlError::NameTooLong { len } => write!(f, "file name too long ({len} bytes)"),
             DlError::TooManyLibraries { lib } => write!(f, "{lib}: too many libraries loaded"),
             DlError::Reentrant => f.write_str("dynamic linker called re-entrantly"),
         }
@@ -115,6 +133,13 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::string::ToString;
+
+    #[test]
+    fn huge_names_are_shortened() {
+        assert_eq!(shown_name(b"abc\xff"), "abc\u{fffd}");
+        let long = [b'x'; 2000];
+        assert_eq!(shown_name(&long), alloc::format!("{}... (2000 bytes)", "x".repeat(64)));
+    }
 
     #[test]
     fn messages_name_the_subject() {

@@ -35,6 +35,16 @@ pub struct HostError {
     pub message: String,
 }
 
+/// `wasi:module-loader/types.custom-section`
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomSection {
+    /// Offset of the section's id byte in the module binary.
+    pub start: u32,
+    /// Offset of the payload (after the section name).
+    pub offset: u32,
+    pub data: Vec<u8>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportDesc {
     pub module: String,
@@ -86,8 +96,8 @@ pub trait Host {
     fn load(&mut self, id: &str) -> Result<Self::Module, HostError>;
     fn imports(&mut self, m: &Self::Module) -> Vec<ImportDesc>;
     fn module_exports(&mut self, m: &Self::Module) -> Vec<ExportDesc>;
-    /// `(payload offset in the binary, payload)` of the first custom section named `name`.
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<(u32, Vec<u8>)>;
+    /// The first custom section named `name`.
+    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<CustomSection>;
     fn new_cell(&mut self, value: i32) -> Self::Cell;
     fn set_cell(&mut self, cell: &Self::Cell, value: i32);
     fn instantiate(
@@ -128,7 +138,7 @@ impl Host for NoLoader {
     fn module_exports(&mut self, _: &()) -> Vec<ExportDesc> {
         Vec::new()
     }
-    fn custom_section(&mut self, _: &(), _: &str) -> Option<(u32, Vec<u8>)> {
+    fn custom_section(&mut self, _: &(), _: &str) -> Option<CustomSection> {
         None
     }
     fn new_cell(&mut self, _: i32) {}

@@ -1,7 +1,7 @@
 //! [`Host`] over the imported `wasi:module-loader` interface (bindings by wit-bindgen).
 
 use crate::host::{
-    Binding, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportDesc,
+    Binding, CustomSection, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportDesc,
     ImportValue,
 };
 use alloc::string::String;
@@ -68,8 +68,8 @@ impl Host for WitHost {
         exports(m.exports())
     }
 
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<(u32, Vec<u8>)> {
-        m.custom_section(name).map(|s| (s.offset, s.data))
+    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<CustomSection> {
+        m.custom_section(name).map(|s| CustomSection { start: s.start, offset: s.offset, data: s.data })
     }
 
     fn new_cell(&mut self, value: i32) -> Self::Cell {

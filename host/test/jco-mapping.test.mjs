@@ -72,12 +72,12 @@ const GUEST = String.raw`(module
     (call $load (local.get $ptr) (local.get $len) (i32.const 64))
     (if (i32.load8_u (i32.const 64)) (then (return (i32.const -1))))
     (local.set $m (i32.load (i32.const 68)))
-    ;; custom-section("dylink.0") -> option<record { offset, data }>
+    ;; custom-section("dylink.0") -> option<record { start, offset, data }>
     (call $custom (local.get $m) (i32.const 250) (i32.const 8) (i32.const 64))
     (i32.store (i32.const 1000) (i32.load8_u (i32.const 64)))
-    (i32.store (i32.const 1004) (i32.load (i32.const 68)))
-    (i32.store (i32.const 1008) (i32.load (i32.const 76)))
-    (i32.store (i32.const 1012) (i32.load8_u (i32.load (i32.const 72))))
+    (i32.store (i32.const 1004) (i32.load (i32.const 72)))
+    (i32.store (i32.const 1008) (i32.load (i32.const 80)))
+    (i32.store (i32.const 1012) (i32.load8_u (i32.load (i32.const 76))))
     ;; one import-binding { "GOT.mem", "x", cell(c) } at 128
     (local.set $c (call $cell_new (i32.const 5)))
     (i32.store (i32.const 128) (i32.const 200)) (i32.store (i32.const 132) (i32.const 7))

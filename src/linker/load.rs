@@ -13,10 +13,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Bytes before the payload of a first section named `dylink.0`: magic+version (8), section id
-/// (1), size (1..=5 LEB bytes), name length (1), name (8).
-const DYLINK_FIRST_MIN: u32 = 8 + 1 + 1 + 1 + 8;
-const DYLINK_FIRST_MAX: u32 = 8 + 1 + 5 + 1 + 8;
+/// Where the first section of a module starts: after the magic and the version.
+const FIRST_SECTION: u32 = 8;
 
 /// What one `dlopen` did, so it can be undone, and what it still has to finish.
 pub(crate) struct Txn<C> {
@@ -118,14 +116,14 @@ impl<H: Host> Linker<H> {
     }
 
     fn read_dylink(&mut self, id: &str, module: &H::Module) -> Result<OwnedDylink, DlError> {
-        let (offset, data) = self
+        let section = self
             .host
             .custom_section(module, "dylink.0")
             .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
-        if !(DYLINK_FIRST_MIN..=DYLINK_FIRST_MAX).contains(&offset) {
-            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset });
+        if section.start != FIRST_SECTION {
+            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
         }
-        let parsed = Dylink::parse(&data, offset as usize)
+        let parsed = Dylink::parse(&section.data, section.offset as usize)
             .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
         Ok(OwnedDylink::from(&parsed))
     }

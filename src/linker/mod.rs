@@ -25,6 +25,9 @@ use hashbrown::HashMap;
 pub use close::Closing;
 pub use scope::Scope;
 
+/// Longest file name `dlopen` accepts (Linux's `PATH_MAX`, including the NUL).
+const PATH_MAX: usize = 4096;
+
 /// Where a library is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LibState {
@@ -192,6 +195,9 @@ impl<H: Host> Linker<H> {
         };
         if name.is_empty() {
             return Err(DlError::InvalidName { what: "empty file name" });
+        }
+        if name.len() > PATH_MAX {
+            return Err(DlError::NameTooLong { len: name.len() });
         }
         if flags.contains(RtldFlags::NOLOAD) {
             let h = self

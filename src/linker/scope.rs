@@ -72,7 +72,7 @@ impl<H: Host> Linker<H> {
         let main = self.main_handle()?;
         let not_found = |scope: String| DlError::SymbolNotFound {
             scope,
-            symbol: String::from_utf8_lossy(name).into_owned(),
+            symbol: crate::error::shown_name(name),
         };
         let found = match scope {
             Scope::Default => self

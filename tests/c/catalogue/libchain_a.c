@@ -1,0 +1,1 @@
+int chain_a(void) { return 'a'; }

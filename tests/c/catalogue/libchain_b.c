@@ -1,0 +1,1 @@
+int chain_b(void) { return 'b'; }

@@ -1,0 +1,1 @@
+int chain_c(void) { return 'c'; }

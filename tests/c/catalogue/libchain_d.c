@@ -1,0 +1,1 @@
+int chain_d(void) { return 'd'; }

@@ -1,0 +1,1 @@
+int self_value(void) { return 1; }
