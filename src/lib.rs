@@ -11,6 +11,7 @@
 //! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables.
 //! - [`error`]: the typed errors `dlerror` reports. [`flags`]: `RTLD_*`.
 //! - [`linktime`]: the library table of components made by `wasm-tools component link`.
+//! - `model` (tests and the `model` feature only): an in-memory host for tests and fuzzing.
 //! - `loader` / `runtime` (wasm only): the `wasi:module-loader` bindings, the process-wide
 //!   state and the allocator.
 //!
@@ -31,6 +32,8 @@ pub mod handles;
 pub mod host;
 pub mod linker;
 pub mod linktime;
+#[cfg(any(test, feature = "model"))]
+pub mod model;
 pub mod search;
 pub mod symbols;
 

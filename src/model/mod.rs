@@ -1,0 +1,336 @@
+//! A model host: an in-memory [`Host`] for the linker's unit tests, the model-based test of
+//! handles and scopes, and the fuzz targets (`fuzz/`). Not part of the library proper: it is
+//! compiled for tests and with the (non-default) `model` feature only.
+//!
+//! The model shares its [`World`] with its user through an `Rc<RefCell<_>>`, so a test can
+//! serve modules, inspect bindings, cells and table copies, and check that every byte of
+//! memory the linker reserved is freed again. It also checks the linker: instantiating with a
+//! missing binding, binding a table slot that does not exist, or freeing memory that was not
+//! allocated panics.
+//!
+//! Modules are either described directly ([`ModuleSpec`], built with [`side`],
+//! [`with_import`], [`with_export`]) or read from WebAssembly bytes ([`wasm::parse`]).
+
+pub mod wasm;
+
+use crate::flags::RtldFlags;
+use crate::host::{
+    Binding, CustomSection, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportDesc,
+    ImportValue,
+};
+use crate::linker::{Linker, Opened, SearchEnv};
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+/// What a module exports under a name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Exp {
+    Func,
+    /// An i32 global with this value (for data: the offset from `__memory_base`).
+    Global(i32),
+}
+
+/// A module as the model host knows it.
+#[derive(Clone, Default, Debug)]
+pub struct ModuleSpec {
+    /// The `dylink.0` payload.
+    pub dylink: Vec<u8>,
+    /// Offset of the payload in the module binary.
+    pub dylink_offset: u32,
+    /// Offset of the section's id byte; `None`: 12 bytes before the payload (a one-byte size
+    /// would make it 11, the model's modules are made up).
+    pub dylink_start: Option<u32>,
+    /// The module has no `dylink.0` section.
+    pub no_dylink: bool,
+    pub imports: Vec<(String, String, ExternKind)>,
+    pub exports: Vec<(String, Exp)>,
+}
+
+/// Everything the model host holds.
+#[derive(Default)]
+pub struct World {
+    /// Module ids the host can load.
+    pub files: BTreeMap<String, ModuleSpec>,
+    /// Every id `load` was asked for, in order.
+    pub loads: Vec<String>,
+    pub table_len: u32,
+    /// Table slots handed out for function exports: (instance, name) -> slot.
+    pub slots: BTreeMap<(usize, String), u32>,
+    /// Instance 0 is the caller (main program); each entry is the module and its bindings
+    /// (cells replaced by the model's cell numbers).
+    pub instances: Vec<(ModuleSpec, Vec<Binding>)>,
+    pub cells: Vec<i32>,
+    pub heap_next: u32,
+    /// Allocated and not yet freed: address -> size.
+    pub live_allocs: BTreeMap<u32, u32>,
+    /// `copy_slot(to, from)` calls.
+    pub copies: Vec<(u32, u32)>,
+    /// Ids whose instantiation fails (a trapping start function, say).
+    pub fail_instantiate: Vec<String>,
+}
+
+/// Shares its world with the test so the test can inspect it.
+#[derive(Clone)]
+pub struct Model(pub Rc<RefCell<World>>);
+
+impl Model {
+    pub fn new(world: World) -> Self {
+        Model(Rc::new(RefCell::new(world)))
+    }
+}
+
+fn exports_of(m: &ModuleSpec) -> Vec<ExportDesc> {
+    m.exports
+        .iter()
+        .map(|(n, e)| ExportDesc {
+            name: n.clone(),
+            kind: if *e == Exp::Func { ExternKind::Func } else { ExternKind::Global },
+        })
+        .collect()
+}
+
+impl Host for Model {
+    type Module = (String, ModuleSpec);
+    type Instance = usize;
+    type Cell = usize;
+
+    fn load(&mut self, id: &str) -> Result<(String, ModuleSpec), HostError> {
+        let mut w = self.0.borrow_mut();
+        w.loads.push(id.to_string());
+        match w.files.get(id) {
+            Some(m) => Ok((id.to_string(), m.clone())),
+            None if id.ends_with(".txt") => {
+                Err(HostError { code: HostErrorCode::InvalidModule, message: "bad magic".into() })
+            }
+            None => Err(HostError { code: HostErrorCode::NotFound, message: String::new() }),
+        }
+    }
+    fn imports(&mut self, m: &(String, ModuleSpec)) -> Vec<ImportDesc> {
+        m.1.imports
+            .iter()
+            .map(|(module, name, kind)| ImportDesc { module: module.clone(), name: name.clone(), kind: *kind })
+            .collect()
+    }
+    fn module_exports(&mut self, m: &(String, ModuleSpec)) -> Vec<ExportDesc> {
+        exports_of(&m.1)
+    }
+    fn custom_section(&mut self, m: &(String, ModuleSpec), name: &str) -> Option<CustomSection> {
+        let m = &m.1;
+        (name == "dylink.0" && !m.no_dylink).then(|| CustomSection {
+            start: m.dylink_start.unwrap_or(m.dylink_offset.saturating_sub(12)),
+            offset: m.dylink_offset,
+            data: m.dylink.clone(),
+        })
+    }
+    fn new_cell(&mut self, value: i32) -> usize {
+        let mut w = self.0.borrow_mut();
+        w.cells.push(value);
+        w.cells.len() - 1
+    }
+    fn set_cell(&mut self, cell: &usize, value: i32) {
+        self.0.borrow_mut().cells[*cell] = value;
+    }
+    fn instantiate(
+        &mut self,
+        (id, m): &(String, ModuleSpec),
+        b: &[Binding],
+        cells: &[usize],
+    ) -> Result<usize, HostError> {
+        let mut w = self.0.borrow_mut();
+        assert_eq!(b.len(), m.imports.len(), "every import bound");
+        let resolved = b
+            .iter()
+            .map(|b| Binding {
+                value: match &b.value {
+                    ImportValue::Cell(i) => ImportValue::Cell(cells[*i]),
+                    ImportValue::FuncSlot(s) | ImportValue::Indirect(s) => {
+                        assert!(*s < w.table_len, "slot {s} exists");
+                        b.value.clone()
+                    }
+                    v => v.clone(),
+                },
+                ..b.clone()
+            })
+            .collect();
+        if w.fail_instantiate.contains(id) {
+            return Err(HostError { code: HostErrorCode::InstantiationFailed, message: "start trapped".into() });
+        }
+        w.instances.push((m.clone(), resolved));
+        Ok(w.instances.len() - 1)
+    }
+    fn caller(&mut self) -> Option<usize> {
+        Some(0)
+    }
+    fn instance_exports(&mut self, i: &usize) -> Vec<ExportDesc> {
+        exports_of(&self.0.borrow().instances[*i].0)
+    }
+    fn export_value(&mut self, i: &usize, name: &str) -> Option<ExportValue> {
+        let mut w = self.0.borrow_mut();
+        let exp = w.instances[*i].0.exports.iter().find(|(n, _)| n == name)?.1;
+        Some(match exp {
+            Exp::Global(v) => ExportValue::GlobalI32(v),
+            Exp::Func => {
+                let key = (*i, name.to_string());
+                if let Some(&s) = w.slots.get(&key) {
+                    ExportValue::FuncSlot(s)
+                } else {
+                    let s = w.table_len;
+                    w.table_len = w.table_len.checked_add(1)?;
+                    w.slots.insert(key, s);
+                    ExportValue::FuncSlot(s)
+                }
+            }
+        })
+    }
+    fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError> {
+        let mut w = self.0.borrow_mut();
+        assert!(to < w.table_len && from < w.table_len, "slots exist");
+        w.copies.push((to, from));
+        Ok(())
+    }
+    fn grow_table(&mut self, delta: u32) -> Result<u32, HostError> {
+        let mut w = self.0.borrow_mut();
+        // Like a table with a maximum of 2^24 entries.
+        match w.table_len.checked_add(delta).filter(|&n| n <= 1 << 24) {
+            Some(n) => {
+                w.table_len = n;
+                Ok(n - delta)
+            }
+            None => Err(HostError { code: HostErrorCode::ResourceExhausted, message: String::new() }),
+        }
+    }
+    fn alloc_memory(&mut self, size: u32, align: u32) -> Option<u32> {
+        let mut w = self.0.borrow_mut();
+        assert!(align.is_power_of_two(), "alignment {align} is a power of two");
+        let addr = w.heap_next.checked_add(align - 1)? & !(align - 1);
+        w.heap_next = addr.checked_add(size)?;
+        w.live_allocs.insert(addr, size);
+        Some(addr)
+    }
+    fn free_memory(&mut self, addr: u32, size: u32, _align: u32) {
+        assert_eq!(self.0.borrow_mut().live_allocs.remove(&addr), Some(size), "freed what was allocated");
+    }
+}
+
+// ---- building modules ------------------------------------------------------------------
+
+/// Appends `v` as unsigned LEB128.
+pub fn leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// Appends a length-prefixed name.
+pub fn name(s: &str, out: &mut Vec<u8>) {
+    leb(s.len() as u32, out);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Appends a `dylink.0` subsection.
+pub fn sub(id: u8, body: Vec<u8>, out: &mut Vec<u8>) {
+    out.push(id);
+    leb(body.len() as u32, out);
+    out.extend(body);
+}
+
+/// A side module reserving `mem` bytes, needing `needed`, with weak imports `weak`
+/// (`"module.field"`), importing what every side module imports and exporting its constructor.
+pub fn side(mem: u32, needed: &[&str], weak: &[&str]) -> ModuleSpec {
+    let mut d = Vec::new();
+    let mut m = Vec::new();
+    for v in [mem, 2, 0, 0] {
+        leb(v, &mut m);
+    }
+    sub(1, m, &mut d);
+    if !needed.is_empty() {
+        let mut n = Vec::new();
+        leb(needed.len() as u32, &mut n);
+        needed.iter().for_each(|s| name(s, &mut n));
+        sub(2, n, &mut d);
+    }
+    if !weak.is_empty() {
+        let mut n = Vec::new();
+        leb(weak.len() as u32, &mut n);
+        for w in weak {
+            let (module, field) = w.rsplit_once('.').expect("module.field");
+            name(module, &mut n);
+            name(field, &mut n);
+            leb(1, &mut n);
+        }
+        sub(4, n, &mut d);
+    }
+    let mut spec = ModuleSpec { dylink: d, dylink_offset: 20, ..Default::default() };
+    for (m, n, k) in [
+        ("env", "memory", ExternKind::Memory),
+        ("env", "__indirect_function_table", ExternKind::Table),
+        ("env", "__memory_base", ExternKind::Global),
+        ("env", "__table_base", ExternKind::Global),
+        ("env", "__stack_pointer", ExternKind::Global),
+    ] {
+        spec.imports.push((m.into(), n.into(), k));
+    }
+    spec.exports.push(("__wasm_call_ctors".into(), Exp::Func));
+    spec
+}
+
+pub fn with_import(mut m: ModuleSpec, module: &str, n: &str, kind: ExternKind) -> ModuleSpec {
+    m.imports.push((module.into(), n.into(), kind));
+    m
+}
+
+pub fn with_export(mut m: ModuleSpec, n: &str, e: Exp) -> ModuleSpec {
+    m.exports.push((n.into(), e));
+    m
+}
+
+/// A linker over a model host serving `files`, with a main program exporting `printf`,
+/// `errno` (data) and `shared`, a table of 10 slots and a heap from 0x10000.
+pub fn setup(files: Vec<(&str, ModuleSpec)>) -> (Linker<Model>, Model) {
+    let main = ModuleSpec {
+        exports: vec![
+            ("printf".into(), Exp::Func),
+            ("errno".into(), Exp::Global(5000)),
+            ("shared".into(), Exp::Func),
+        ],
+        ..Default::default()
+    };
+    let world = World {
+        files: files.into_iter().map(|(n, m)| (n.to_string(), m)).collect(),
+        table_len: 10,
+        heap_next: 0x1_0000,
+        instances: vec![(main, Vec::new())],
+        ..Default::default()
+    };
+    let model = Model::new(world);
+    let mut linker = Linker::new(model.clone());
+    linker.set_cxa_atexit_slot(999);
+    (linker, model)
+}
+
+pub const NOW: RtldFlags = RtldFlags::NOW;
+pub const ENV: SearchEnv<'static> = SearchEnv { ld_library_path: None };
+
+pub fn open(l: &mut Linker<Model>, n: &str, f: RtldFlags) -> Result<Opened, crate::error::DlError> {
+    l.open(Some(n), f, ENV)
+}
+
+pub fn raw(o: &Opened) -> usize {
+    o.handle.to_raw() as usize
+}
+
+/// The value instance `inst` had bound to its import named `n`.
+pub fn binding(model: &Model, inst: usize, n: &str) -> ImportValue {
+    let w = model.0.borrow();
+    w.instances[inst].1.iter().find(|b| b.name == n).expect("import bound").value.clone()
+}

@@ -1,0 +1,179 @@
+//! A small WebAssembly binary walker for the model host: what a real host reads from a module
+//! before the linker sees it (the first `dylink.0` custom section and its offset, the import
+//! and export lists). It validates only what it reads; anything it cannot read is an
+//! `invalid-module` error, as a real host would report.
+
+use super::{Exp, ModuleSpec};
+use crate::host::{ExternKind, HostError, HostErrorCode};
+use alloc::string::String;
+
+struct Bytes<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+type R<T> = Result<T, &'static str>;
+
+impl<'a> Bytes<'a> {
+    fn u8(&mut self) -> R<u8> {
+        let b = *self.data.get(self.pos).ok_or("unexpected end")?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn u32(&mut self) -> R<u32> {
+        let mut v: u32 = 0;
+        for i in 0..5 {
+            let b = self.u8()?;
+            if i == 4 && b & 0xf0 != 0 {
+                return Err("integer too large");
+            }
+            v |= u32::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("integer representation too long")
+    }
+
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        if n > self.data.len() - self.pos {
+            return Err("unexpected end");
+        }
+        let s = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    fn name(&mut self) -> R<&'a str> {
+        let n = self.u32()? as usize;
+        core::str::from_utf8(self.take(n)?).map_err(|_| "malformed UTF-8 encoding")
+    }
+
+    fn limits(&mut self) -> R<()> {
+        let flags = self.u8()?;
+        self.u32()?;
+        if flags & 1 != 0 {
+            self.u32()?;
+        }
+        Ok(())
+    }
+}
+
+fn kind(b: u8) -> R<ExternKind> {
+    Ok(match b {
+        0 => ExternKind::Func,
+        1 => ExternKind::Table,
+        2 => ExternKind::Memory,
+        3 => ExternKind::Global,
+        4 => ExternKind::Tag,
+        _ => return Err("malformed import kind"),
+    })
+}
+
+/// Reads a module. An exported global's value (a data symbol's offset) is modelled as its
+/// index times 4; the walker does not evaluate global initialisers.
+pub fn parse(bytes: &[u8]) -> Result<ModuleSpec, HostError> {
+    parse_inner(bytes).map_err(|m| HostError { code: HostErrorCode::InvalidModule, message: String::from(m) })
+}
+
+fn parse_inner(bytes: &[u8]) -> R<ModuleSpec> {
+    let mut r = Bytes { data: bytes, pos: 0 };
+    if r.take(4)? != b"\0asm" {
+        return Err("magic header not detected");
+    }
+    if r.take(4)? != [1, 0, 0, 0] {
+        return Err("unknown binary version");
+    }
+    let mut spec = ModuleSpec { no_dylink: true, ..Default::default() };
+    while r.pos < bytes.len() {
+        let start_of_section = r.pos;
+        let id = r.u8()?;
+        let size = r.u32()? as usize;
+        let start = r.pos;
+        let body = r.take(size)?;
+        let mut s = Bytes { data: body, pos: 0 };
+        match id {
+            0 => {
+                let name = s.name()?;
+                if name == "dylink.0" && spec.no_dylink {
+                    spec.no_dylink = false;
+                    spec.dylink_start = Some(u32::try_from(start_of_section).map_err(|_| "module too large")?);
+                    spec.dylink_offset = u32::try_from(start + s.pos).map_err(|_| "module too large")?;
+                    spec.dylink = body[s.pos..].to_vec();
+                }
+                continue;
+            }
+            2 => {
+                for _ in 0..s.u32()? {
+                    let module = String::from(s.name()?);
+                    let field = String::from(s.name()?);
+                    let k = kind(s.u8()?)?;
+                    match k {
+                        ExternKind::Func => drop(s.u32()?),
+                        ExternKind::Table => {
+                            s.u8()?;
+                            s.limits()?;
+                        }
+                        ExternKind::Memory => s.limits()?,
+                        ExternKind::Global => drop(s.take(2)?),
+                        ExternKind::Tag => {
+                            s.u8()?;
+                            s.u32()?;
+                        }
+                    }
+                    spec.imports.push((module, field, k));
+                }
+            }
+            7 => {
+                for _ in 0..s.u32()? {
+                    let name = String::from(s.name()?);
+                    let k = kind(s.u8()?)?;
+                    let index = s.u32()?;
+                    match k {
+                        ExternKind::Func => spec.exports.push((name, Exp::Func)),
+                        ExternKind::Global => spec.exports.push((name, Exp::Global(index.wrapping_mul(4) as i32))),
+                        // The linker only sees functions and globals as symbols; the model
+                        // keeps the others out of the export list it serves.
+                        _ => {}
+                    }
+                }
+            }
+            1..=13 => continue,
+            _ => return Err("malformed section id"),
+        }
+        if s.pos != body.len() {
+            return Err("section size mismatch");
+        }
+    }
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn reads_dylink_imports_and_exports() {
+        let mut m = Vec::from(*b"\0asm\x01\0\0\0");
+        // custom "dylink.0" with MEM_INFO {4, 2, 0, 0}
+        m.extend_from_slice(&[0, 15, 8]);
+        m.extend_from_slice(b"dylink.0");
+        m.extend_from_slice(&[1, 4, 4, 2, 0, 0]);
+        // import env.f (func 0), env.memory (memory, min 1)
+        m.extend_from_slice(&[2, 18, 2, 3, b'e', b'n', b'v', 1, b'f', 0, 0]);
+        m.extend_from_slice(&[3, b'e', b'n', b'v', 1, b'm', 2, 0, 1]);
+        // export g (global 3), h (func 1)
+        m.extend_from_slice(&[7, 9, 2, 1, b'g', 3, 3, 1, b'h', 0, 1]);
+        let s = parse(&m).unwrap();
+        assert!(!s.no_dylink);
+        assert_eq!((s.dylink_offset, s.dylink.as_slice()), (19, &[1u8, 4, 4, 2, 0, 0][..]));
+        assert_eq!(s.dylink_start, Some(8));
+        assert_eq!(s.imports.len(), 2);
+        assert_eq!(s.imports[1].2, ExternKind::Memory);
+        assert_eq!(s.exports, alloc::vec![(String::from("g"), Exp::Global(12)), (String::from("h"), Exp::Func)]);
+        assert_eq!(parse(b"\0asm\x02\0\0\0").unwrap_err().code, HostErrorCode::InvalidModule);
+        assert!(parse(&m[..m.len() - 1]).is_err());
+    }
+}
