@@ -107,31 +107,46 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
   // cannot grow, that is a trap: export-value has no error case).
   const slots = new Map();
   let scanned = 0, holes = [];
+  const free = []; // slots released with an instance: reused before the table grows
   function register(table, i) {
     const f = table.get(i);
     if (f === null) return false;
     if (!slots.has(f)) slots.set(f, i);
     return true;
   }
-  function slotOf(fn) {
+  function slotOf(fn, assigned) {
     const { table } = need();
     if (!slots.has(fn)) {
       holes = holes.filter((i) => !register(table, i));
       for (; scanned < table.length; scanned++) if (!register(table, scanned)) holes.push(scanned);
     }
     if (!slots.has(fn)) {
-      let i;
-      try { i = table.grow(1, fn); } catch (e) { throw new WebAssembly.RuntimeError(`cannot grow the table: ${e.message}`); }
+      let i = free.pop();
+      if (i !== undefined) table.set(i, fn);
+      else try { i = table.grow(1, fn); } catch (e) { throw new WebAssembly.RuntimeError(`cannot grow the table: ${e.message}`); }
       slots.set(fn, i);
+      assigned.push(i);
     }
     return slots.get(fn);
+  }
+  /** Empty slot `i` and forget the function recorded there. */
+  function clear(i) {
+    const { table } = need();
+    const f = table.get(i);
+    if (f && slots.get(f) === i) slots.delete(f);
+    table.set(i, null);
   }
 
   // ---- resource instance ---------------------------------------------------------------------
   /** An instance's exports: functions as table slots, i32 globals by value. */
   class Instance {
-    #exports; #descs;
+    #exports; #descs; #assigned = []; // slots slotOf added for this instance's functions
     constructor(exports, descs) { this.#exports = exports; this.#descs = descs; }
+    /** Resource drop: release the slots added for this instance's functions. */
+    [Symbol.dispose]() {
+      for (const i of this.#assigned) { clear(i); free.push(i); }
+      this.#assigned = [];
+    }
     /** The exports, in export-section order: list<export-desc>. */
     exports() { return this.#descs.map(({ name, kind }) => ({ name, kind: externKind(kind) })); }
     /** option<export-value>: a function -> func-slot(its index in the caller's table, added if
@@ -141,7 +156,7 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
       const desc = this.#descs.find((d) => d.name === name);
       if (!desc) return undefined;
       const value = this.#exports[name], kind = externKind(desc.kind);
-      if (kind === 'func') return { tag: 'func-slot', val: slotOf(value) };
+      if (kind === 'func') return { tag: 'func-slot', val: slotOf(value, this.#assigned) };
       if (kind === 'global' && isI32Global(value)) return { tag: 'global-i32', val: value.value | 0 };
       return { tag: 'other', val: kind };
     }
@@ -270,6 +285,12 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
     /** result<u32, error>: grow the caller's table by `delta` null slots; the old length. */
     growTable(delta) {
       try { return need().table.grow(delta); } catch (e) { return fail('resource-exhausted', `cannot grow the table by ${delta}: ${e.message}`); }
+    },
+    /** Slots the guest reserved and no longer uses: cleared, and re-read by the next scan
+     *  (they are holes again), so functions an element segment puts there are found. */
+    releaseSlots(start, count) {
+      const { table } = need();
+      for (let i = start; i < start + count && i < table.length; i++) { clear(i); holes.push(i); }
     },
     /** result<_, error>: table[to] = table[from]. Slot identity (`slotOf`) is unchanged: the
      *  function keeps the index it was first seen at. */

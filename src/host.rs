@@ -113,6 +113,8 @@ pub trait Host {
     fn export_value(&mut self, i: &Self::Instance, name: &str) -> Option<ExportValue>;
     fn grow_table(&mut self, delta: u32) -> Result<u32, HostError>;
     fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError>;
+    /// Slots `[start, start + count)` reserved with `grow_table` are no longer used.
+    fn release_slots(&mut self, start: u32, count: u32);
 
     /// Reserves `size` zeroed bytes aligned to `align` in the caller's memory (the one heap
     /// the program has); returns the address. `None` when out of memory.
@@ -158,6 +160,7 @@ impl Host for NoLoader {
     fn grow_table(&mut self, _: u32) -> Result<u32, HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }
+    fn release_slots(&mut self, _: u32, _: u32) {}
     fn copy_slot(&mut self, _: u32, _: u32) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }

@@ -126,6 +126,10 @@ impl Host for WitHost {
         loader::grow_table(delta).map_err(error)
     }
 
+    fn release_slots(&mut self, start: u32, count: u32) {
+        loader::release_slots(start, count);
+    }
+
     fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError> {
         loader::copy_slot(to, from).map_err(error)
     }

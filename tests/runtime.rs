@@ -155,3 +155,12 @@ fn dependency_cycle_loads_calls_both_ways_and_unloads() {
     s.program("cycle.c", "cycle.wasm", &[]);
     s.run("cycle.wasm", &[], &[]).expect(&expected("cycle.expected"));
 }
+
+#[test]
+fn ten_thousand_open_close_cycles_stay_bounded() {
+    let s = Scratch::new("leak");
+    s.side_module("libleak_dep.c", "libleak_dep.so", &[]);
+    s.side_module("libleak.c", "libleak.so", &["-L.", "-lleak_dep"]);
+    s.program("leak.c", "leak.wasm", &[]);
+    s.run("leak.wasm", &[], &[]).expect(&expected("leak.expected"));
+}

@@ -83,7 +83,7 @@ impl<H: Host> Linker<H> {
     pub fn finish_close(&mut self, libs: &[Handle]) {
         for &h in libs {
             if let Some(lib) = self.libs.remove(h) {
-                self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
+                self.release_resources(&lib);
             }
         }
     }

@@ -188,6 +188,16 @@ impl<H: Host> Linker<H> {
         group
     }
 
+    /// Recomputes the local scopes of the libraries a successful `dlopen` created. A library
+    /// linked inside a dependency cycle took its scope before the library further up the
+    /// cycle had all its dependencies (A needs B and C, B needs A: B's scope lacked C).
+    pub(super) fn complete_groups(&mut self, txn: &Txn<H::Cell>) {
+        for &h in &txn.created {
+            let group = self.group_of(h);
+            self.libs.get_mut(h).expect("live").group = group;
+        }
+    }
+
     /// Reserves the library's memory (zeroed, aligned) and table slots.
     fn place(&mut self, h: Handle, id: &str, dylink: &OwnedDylink) -> Result<(), DlError> {
         let info = dylink.mem_info;
@@ -200,13 +210,12 @@ impl<H: Host> Linker<H> {
             (lib.mem_base, lib.mem_reserved, lib.mem_align) = (mem_base, reserved, align);
         }
         if info.table_size > 0 {
+            // A table alignment beyond 2^16 slots is not something a real module asks for.
+            if info.table_align > 16 || info.table_size.checked_add(1 << info.table_align).is_none() {
+                return Err(oom());
+            }
             let talign = 1u32 << info.table_align;
-            let extra = talign - 1;
-            let first = self
-                .host
-                .grow_table(info.table_size.checked_add(extra).ok_or_else(oom)?)
-                .map_err(|_| oom())?;
-            let base = first.checked_add(extra).ok_or_else(oom)? & !extra;
+            let base = self.reserve_slots(info.table_size, talign).map_err(|_| oom())?;
             let lib = self.libs.get_mut(h).expect("live");
             (lib.table_base, lib.table_size) = (base, info.table_size);
         }
@@ -325,7 +334,8 @@ impl<H: Host> Linker<H> {
                     } else {
                         // Defined by a library further up a dependency cycle: call through a
                         // slot filled once that library is instantiated.
-                        let slot = self.host.grow_table(1).map_err(|e| DlError::from_host(id, e))?;
+                        let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
+                        self.libs.get_mut(h).expect("live").stubs.push(slot);
                         let (module, name) = ("env", String::from(name));
                         txn.late.push(Late { target: owner, module, name, fill: Fill::Slot(slot) });
                         ImportValue::Indirect(slot)
@@ -395,9 +405,7 @@ impl<H: Host> Linker<H> {
         for &h in txn.created.iter().rev() {
             if let Some(lib) = self.libs.remove(h) {
                 self.by_name.remove(&lib.name);
-                if lib.mem_reserved > 0 {
-                    self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
-                }
+                self.release_resources(&lib);
             }
         }
     }

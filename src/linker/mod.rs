@@ -51,6 +51,8 @@ pub struct Library<H: Host> {
     pub mem_align: u32,
     pub table_base: u32,
     pub table_size: u32,
+    /// Single slots reserved for `indirect` imports (late binding in dependency cycles).
+    pub stubs: Vec<u32>,
     pub symbols: SymbolTable,
     /// Direct NEEDED dependencies; the library holds one reference on each.
     pub deps: Vec<Handle>,
@@ -81,6 +83,7 @@ impl<H: Host> Library<H> {
             mem_align: 0,
             table_base: 0,
             table_size: 0,
+            stubs: Vec::new(),
             symbols,
             deps: Vec::new(),
             group: Vec::new(),
@@ -115,6 +118,9 @@ pub struct Linker<H: Host> {
     ready_seq: u64,
     /// Libraries linked into the component, if it has a link-time table.
     linktime: Option<Libraries<'static>>,
+    /// Table ranges `(start, len)` of unloaded libraries, reused before the table grows;
+    /// sorted by start, adjacent ranges merged.
+    free_slots: Vec<(u32, u32)>,
     /// Table index of the `__cxa_atexit` side modules are bound to (libdl's own, so that
     /// their destructors run at `dlclose`); 0 leaves the import to the main program.
     cxa_atexit_slot: u32,
@@ -137,6 +143,60 @@ impl<H: Host> Linker<H> {
             ready_seq: 0,
             linktime: None,
             cxa_atexit_slot: 0,
+            free_slots: Vec::new(),
+        }
+    }
+
+    /// `count` table slots aligned to `align`: a released range if one fits, else new ones.
+    pub(crate) fn reserve_slots(&mut self, count: u32, align: u32) -> Result<u32, crate::host::HostError> {
+        let mask = align - 1;
+        for i in 0..self.free_slots.len() {
+            let (start, len) = self.free_slots[i];
+            let base = match start.checked_add(mask) {
+                Some(b) => b & !mask,
+                None => continue,
+            };
+            let end = start + len;
+            if base.checked_add(count).is_some_and(|e| e <= end) {
+                self.free_slots.remove(i);
+                self.free_range(start, base - start);
+                self.free_range(base + count, end - base - count);
+                return Ok(base);
+            }
+        }
+        let first = self.host.grow_table(count + mask)?;
+        let base = (first + mask) & !mask;
+        self.free_range(first, base - first);
+        Ok(base)
+    }
+
+    /// Adds `[start, start + len)` to the free ranges, merging it with its neighbours.
+    fn free_range(&mut self, start: u32, len: u32) {
+        if len == 0 {
+            return;
+        }
+        let i = self.free_slots.partition_point(|&(s, _)| s < start);
+        let (mut start, mut end) = (start, start + len);
+        if i < self.free_slots.len() && self.free_slots[i].0 == end {
+            end += self.free_slots.remove(i).1;
+        }
+        if i > 0 && self.free_slots[i - 1].0 + self.free_slots[i - 1].1 == start {
+            start = self.free_slots.remove(i - 1).0;
+            self.free_slots.insert(i - 1, (start, end - start));
+        } else {
+            self.free_slots.insert(i, (start, end - start));
+        }
+    }
+
+    /// Gives an unloaded (or never completed) library's table slots and memory back.
+    pub(crate) fn release_resources(&mut self, lib: &Library<H>) {
+        let ranges = lib.stubs.iter().map(|&s| (s, 1));
+        for (start, len) in ranges.chain((lib.table_size > 0).then_some((lib.table_base, lib.table_size))) {
+            self.host.release_slots(start, len);
+            self.free_range(start, len);
+        }
+        if lib.mem_reserved > 0 {
+            self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
         }
     }
 
@@ -209,6 +269,7 @@ impl<H: Host> Linker<H> {
         let mut txn = load::Txn::default();
         match self.find_or_load(name, ".", &[], env, &mut txn) {
             Ok(h) => {
+                self.complete_groups(&txn);
                 self.add_reference(h, flags);
                 Ok(Opened { handle: h, init: txn.init })
             }

@@ -336,3 +336,35 @@ fn runtime_library_imports_from_a_table_library() {
     open(&mut l, "user.so", NOW).unwrap();
     assert_eq!(binding(&model, 1, "dep_fn"), ImportValue::FuncSlot(dep_fn));
 }
+
+/// `side()` with a table of `slots` entries (MEM_INFO's third field).
+fn with_table(mut m: ModuleSpec, slots: u8) -> ModuleSpec {
+    assert_eq!(&m.dylink[..2], &[1, 4], "MEM_INFO with one-byte fields");
+    m.dylink[4] = slots;
+    m
+}
+
+#[test]
+fn table_slots_of_unloaded_libraries_are_reused() {
+    let (mut l, model) = setup(vec![
+        ("t4.so", with_table(side(4, &[], &[]), 4)),
+        ("t2.so", with_table(side(4, &[], &[]), 2)),
+    ]);
+    let a = open(&mut l, "t4.so", NOW).unwrap();
+    let base = l.libs.get(a.handle).unwrap().table_base;
+    let grown = model.0.borrow().table_len;
+    let c = l.close(raw(&a)).unwrap();
+    l.finish_close(&c.libs);
+    assert_eq!(model.0.borrow().released, vec![(base, 4)]);
+    // Smaller libraries fit in the released range, repeatedly, without growing the table.
+    for _ in 0..100 {
+        let b = open(&mut l, "t2.so", NOW).unwrap();
+        assert_eq!(l.libs.get(b.handle).unwrap().table_base, base);
+        let c = l.close(raw(&b)).unwrap();
+        l.finish_close(&c.libs);
+    }
+    let w = model.0.borrow();
+    // Only the ctor slots the model host hands out per instance grow it (the real host
+    // reuses those when the instance is dropped).
+    assert_eq!(w.table_len - grown, 100, "one export slot per instance, nothing else");
+}

@@ -69,6 +69,8 @@ pub struct World {
     pub live_allocs: BTreeMap<u32, u32>,
     /// `copy_slot(to, from)` calls.
     pub copies: Vec<(u32, u32)>,
+    /// `release_slots` calls: (start, count).
+    pub released: Vec<(u32, u32)>,
     /// Ids whose instantiation fails (a trapping start function, say).
     pub fail_instantiate: Vec<String>,
 }
@@ -185,6 +187,11 @@ impl Host for Model {
                 }
             }
         })
+    }
+    fn release_slots(&mut self, start: u32, count: u32) {
+        let mut w = self.0.borrow_mut();
+        assert!(start.checked_add(count).is_some_and(|end| end <= w.table_len), "released slots exist");
+        w.released.push((start, count));
     }
     fn copy_slot(&mut self, to: u32, from: u32) -> Result<(), HostError> {
         let mut w = self.0.borrow_mut();

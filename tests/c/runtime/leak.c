@@ -1,0 +1,42 @@
+/* 10,000 dlopen/dlclose cycles of a library with a dependency (and of the dependency alone)
+ * keep the handle table, the function table and the guest heap bounded. */
+#include <dlfcn.h>
+#include <stdint.h>
+#include "check.h"
+
+#define CYCLES 10000
+#define WARMUP 100
+#define SLOT(h) ((uintptr_t)(h) & 0xfffff)
+
+static void cycle(const char *name, const char *sym, int want, uintptr_t *max_slot, uintptr_t *max_fn) {
+    void *h = dlopen(name, RTLD_NOW);
+    if (!h) { printf("dlopen: %s\n", dlerror()); check_failures++; return; }
+    int (*f)(void) = (int (*)(void))dlsym(h, sym);
+    if (!f || f() != want) { printf("FAIL %s: %s\n", name, f ? "wrong value" : dlerror()); check_failures++; }
+    if (SLOT(h) > *max_slot) *max_slot = SLOT(h);
+    if ((uintptr_t)f > *max_fn) *max_fn = (uintptr_t)f;
+    if (dlclose(h) != 0) { printf("dlclose: %s\n", dlerror()); check_failures++; }
+}
+
+static void run(const char *name, const char *sym, int want) {
+    uintptr_t slot = 0, fn = 0, slot_warm, fn_warm;
+    for (int i = 0; i < WARMUP; i++) cycle(name, sym, want, &slot, &fn);
+    slot_warm = slot, fn_warm = fn;
+    size_t pages = __builtin_wasm_memory_size(0);
+    for (int i = WARMUP; i < CYCLES; i++) cycle(name, sym, want, &slot, &fn);
+    size_t grown = __builtin_wasm_memory_size(0) - pages;
+    printf("%s: %d cycles; memory grew %zu pages after warm-up; handle slot max %s; function slot max %s\n",
+           name, CYCLES, grown, slot == slot_warm ? "unchanged" : "GREW",
+           fn == fn_warm ? "unchanged" : "GREW");
+    CHECK(grown == 0);
+    CHECK(slot == slot_warm && slot <= 3);
+    CHECK(fn == fn_warm);
+    CHECK(dlopen(name, RTLD_NOW | RTLD_NOLOAD) == NULL);
+    dlerror();
+}
+
+int main(void) {
+    run("./libleak.so", "leak_value", 42);
+    run("./libleak_dep.so", "leak_dep_value", 40);
+    return CHECK_DONE();
+}
