@@ -305,7 +305,9 @@ impl<H: Host> Linker<H> {
         }
     }
 
-    /// A `Ready` library by handle value, or an error naming the bad value.
+    /// A `Ready` library by handle value, or an error naming the bad value. Like glibc, a
+    /// `NODELETE` library whose opens are all balanced stays reachable through its handle for
+    /// `dlsym` (it is still loaded), while a further `dlclose` is an error.
     pub(crate) fn ready(&self, raw: usize) -> Result<Handle, DlError> {
         Handle::from_raw(raw)
             .filter(|&h| self.libs.get(h).is_some_and(|l| l.state == LibState::Ready))
