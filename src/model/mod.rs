@@ -11,6 +11,9 @@
 //! Modules are either described directly ([`ModuleSpec`], built with [`side`],
 //! [`with_import`], [`with_export`]) or read from WebAssembly bytes ([`wasm::parse`]).
 
+#[cfg(test)]
+mod check;
+pub mod fuzz;
 pub mod wasm;
 
 use crate::flags::RtldFlags;

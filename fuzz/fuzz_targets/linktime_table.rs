@@ -1,0 +1,4 @@
+//! See `dl::model::fuzz::linktime_table` for the input format and the properties checked.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dl::model::fuzz::linktime_table(data));

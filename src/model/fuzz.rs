@@ -1,0 +1,332 @@
+//! The properties the fuzz targets in `fuzz/` check, as plain functions so that every finding
+//! can be kept as a unit test with its input as a literal (see `docs/fuzzing.md`).
+
+use crate::dylink::{Dylink, OwnedDylink, Subsection, Subsections};
+use crate::flags::RtldFlags;
+use crate::linker::{Linker, Scope, SearchEnv};
+use crate::linktime::{basename, parse_table, FindError};
+use crate::model::{wasm, Exp, Model, ModuleSpec, World};
+use crate::search::{candidates, dirname, expand_origin, normalize};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+// ---- module_metadata ---------------------------------------------------------------------
+
+const MAGIC: &[u8] = b"\0asm";
+
+fn split_modules(mut rest: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while !rest.is_empty() && out.len() < 8 {
+        let next = rest[1..].windows(4).position(|w| w == MAGIC).map_or(rest.len(), |p| p + 1);
+        out.push(&rest[..next]);
+        rest = &rest[next..];
+    }
+    out
+}
+
+fn world(files: Vec<(String, ModuleSpec)>) -> World {
+    let main = ModuleSpec {
+        exports: vec![
+            ("printf".into(), Exp::Func),
+            ("malloc".into(), Exp::Func),
+            ("errno".into(), Exp::Global(5000)),
+            ("__heap_base".into(), Exp::Global(0x10000)),
+            ("__stack_pointer".into(), Exp::Global(0x8000)),
+            ("shared".into(), Exp::Func),
+        ],
+        ..Default::default()
+    };
+    World {
+        files: files.into_iter().collect(),
+        table_len: 16,
+        heap_next: 0x1_0000,
+        instances: vec![(main, Vec::new())],
+        ..Default::default()
+    }
+}
+
+fn assert_empty(l: &Linker<Model>, model: &Model, what: &str) {
+    assert_eq!(l.loaded_count(), 1, "{what}: only main is left");
+    assert!(model.0.borrow().live_allocs.is_empty(), "{what}: memory released");
+}
+
+/// The metadata path the linker takes for whole modules, from arbitrary bytes.
+///
+/// Input: a mode byte, a line of whitespace-separated library names, `\n`, then one or more
+/// WebAssembly modules, each starting with its `\0asm` magic. Module `i` is served by the
+/// model host under name `i` of the line (`lib<i>.so` when the line has fewer). The model
+/// host reads each module the way a real host does ([`wasm::parse`]: the first `dylink.0`
+/// custom section and where it starts, the imports, the exports); the linker then does the
+/// rest: placement check, `dylink.0` parsing, search, dependencies, memory and table
+/// placement, binding (GOT cells, late binding in cycles), instantiation, rollback.
+/// Mode bits: 1 NOW, 2 GLOBAL, 4 NODELETE, 8 also open `lib1.so`, 0x20 bind `__cxa_atexit`,
+/// 0x40 instantiating the last module fails, 0x80 `LD_LIBRARY_PATH=sub:.`.
+///
+/// Then `dlsym` of every export through the handle, `RTLD_DEFAULT` and `RTLD_NEXT`, a
+/// reopen, and closes. Invariants: no panic (the model host panics on a binding to a slot
+/// that does not exist, on an import left unbound and on freeing memory that was not
+/// allocated); a failed dlopen loads nothing and reserves no memory; after the last close of
+/// libraries opened without `RTLD_NODELETE`, only the main program is left.
+pub fn module_metadata(data: &[u8]) {
+    let Some((&mode, data)) = data.split_first() else { return };
+    let nl = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
+    let header = String::from_utf8_lossy(&data[..nl]);
+    let names: Vec<&str> = header.split_whitespace().take(8).collect();
+    let modules = split_modules(data.get(nl + 1..).unwrap_or(&[]));
+    if modules.is_empty() {
+        return;
+    }
+
+    let mut files = Vec::new();
+    let mut specs = Vec::new();
+    for (i, bytes) in modules.iter().enumerate() {
+        let name = names.get(i).map_or_else(|| format!("lib{i}.so"), |s| s.to_string());
+        match wasm::parse(bytes) {
+            Ok(spec) => {
+                specs.push(spec.clone());
+                files.push((name, spec));
+            }
+            // A module the host rejects is "not found" here: the .txt rule of the model
+            // makes other ids fail as invalid.
+            Err(_) => {}
+        }
+    }
+    let fail = mode & 0x40 != 0;
+    let mut w = world(files.clone());
+    if fail {
+        if let Some((n, _)) = files.last() {
+            w.fail_instantiate.push(n.clone());
+        }
+    }
+    let model = Model::new(w);
+    let mut l = Linker::new(model.clone());
+    l.main_handle().expect("main");
+    if mode & 0x20 != 0 {
+        l.set_cxa_atexit_slot(3);
+    }
+    let env = SearchEnv { ld_library_path: (mode & 0x80 != 0).then_some("sub:.") };
+
+    let mut flags = if mode & 1 != 0 { RtldFlags::NOW } else { RtldFlags::LAZY };
+    if mode & 2 != 0 {
+        flags |= RtldFlags::GLOBAL;
+    }
+    if mode & 4 != 0 {
+        flags |= RtldFlags::NODELETE;
+    }
+    let first = names.first().map_or("lib0.so", |s| s);
+    let mut opened = Vec::new();
+    for (k, name) in [first, "lib1.so"].into_iter().enumerate() {
+        if k == 1 && mode & 8 == 0 {
+            break;
+        }
+        let before = l.loaded_count();
+        let allocs = model.0.borrow().live_allocs.len();
+        match l.open(Some(name), flags, env) {
+            Ok(o) => {
+                assert_eq!(l.refcount(o.handle.to_raw() as usize).map(|r| r > 0), Some(true));
+                opened.push(o.handle.to_raw() as usize);
+            }
+            Err(e) => {
+                let _ = e.to_string();
+                assert_eq!(l.loaded_count(), before, "a failed dlopen loads nothing");
+                assert_eq!(model.0.borrow().live_allocs.len(), allocs, "a failed dlopen reserves nothing");
+                if before == 1 {
+                    assert_empty(&l, &model, "after a failed dlopen");
+                }
+                for n in &names {
+                    if let Ok(o) = l.open(Some(n), RtldFlags::NOLOAD, env) {
+                        assert!(before > 1, "{n} loaded after a failed dlopen");
+                        let c = l.close(o.handle.to_raw() as usize).expect("close of a NOLOAD open");
+                        l.finish_close(&c.libs);
+                    }
+                }
+            }
+        }
+    }
+    let table_len = model.0.borrow().table_len;
+    for &h in &opened {
+        for spec in &specs {
+            for (name, _) in &spec.exports {
+                for scope in [Scope::Handle(h), Scope::Default, Scope::Next { caller: 0x1_0000 }] {
+                    if let Ok(v) = l.sym(scope, name.as_bytes()) {
+                        let _ = v;
+                    }
+                }
+            }
+        }
+        let _ = table_len;
+        // A reopen is the same handle and runs no constructor again.
+        let again = l.open(Some(first), RtldFlags::NOLOAD | RtldFlags::LAZY, env);
+        if let Ok(a) = again {
+            assert!(a.init.is_empty());
+            l.close(a.handle.to_raw() as usize).expect("close of a reopen");
+        }
+    }
+    // Close everything that was opened, then once more (an error).
+    for &h in &opened {
+        match l.close(h) {
+            Ok(c) => l.finish_close(&c.libs),
+            Err(e) => panic!("close of an open handle: {e}"),
+        }
+    }
+    if let Some(&h) = opened.first() {
+        let _ = l.close(h);
+    }
+    if !opened.is_empty() && !flags.contains(RtldFlags::NODELETE) {
+        assert_empty(&l, &model, "after the last dlclose");
+    }
+    assert!(l.slots_used() <= 1 + 2 * specs.len().max(1) + 1);
+}
+
+// ---- dylink_parse ------------------------------------------------------------------------
+
+const BASE: usize = 19;
+
+/// `Dylink::parse` and `Subsections` on arbitrary bytes: never panic; every error offset lies
+/// within the payload (in module-binary coordinates); the result does not depend on where the
+/// payload sits in the binary except for the offsets it reports.
+pub fn dylink_parse(data: &[u8]) {
+    let end = BASE + data.len();
+    let at_base = Dylink::parse(data, BASE);
+    let at_zero = Dylink::parse(data, 0);
+    match (&at_base, &at_zero) {
+        (Ok(a), Ok(z)) => {
+            assert_eq!(a.mem_info, z.mem_info);
+            assert_eq!(a.needed, z.needed);
+            assert_eq!(a.export_info, z.export_info);
+            assert_eq!(a.import_info, z.import_info);
+            assert_eq!(a.runtime_path, z.runtime_path);
+            assert_eq!(a.unknown.len(), z.unknown.len());
+            for (&(ia, oa), &(iz, oz)) in a.unknown.iter().zip(&z.unknown) {
+                assert_eq!((ia, oa), (iz, oz + BASE));
+                assert!(oa <= end);
+            }
+            assert!(a.mem_info.memory_align < 32 && a.mem_info.table_align < 32);
+            let owned = OwnedDylink::from(a);
+            for i in &a.import_info {
+                let _ = owned.is_weak_import(i.module, i.field);
+            }
+            for e in &a.export_info {
+                let _ = a.is_tls_export(e.name);
+            }
+        }
+        (Err(a), Err(z)) => {
+            assert_eq!(a.reason, z.reason);
+            assert_eq!(a.offset, z.offset + BASE);
+            assert!(a.offset >= BASE && a.offset <= end, "error offset {} outside {BASE}..={end}", a.offset);
+            let _ = a.to_string();
+        }
+        _ => panic!("result depends on the base offset"),
+    }
+
+    // The iterator: stops after the first error; unknown subsections stay inside the payload.
+    let mut seen_error = false;
+    for sub in Subsections::new(data, BASE) {
+        assert!(!seen_error, "an item after an error");
+        match sub {
+            Ok(Subsection::Unknown { offset, data: body, .. }) => {
+                assert!(offset >= BASE && offset + body.len() <= end);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                assert!(e.offset >= BASE && e.offset <= end);
+                seen_error = true;
+            }
+        }
+    }
+    assert_eq!(seen_error, at_base.is_err());
+}
+
+// ---- search_paths ------------------------------------------------------------------------
+
+fn check_normal(path: &str) {
+    let n = normalize(path);
+    assert_eq!(normalize(&n), n, "normalize is idempotent on {path:?}");
+    assert!(!n.is_empty());
+    if n != "." && n != "/" {
+        let body = n.strip_prefix('/').unwrap_or(&n);
+        for part in body.split('/') {
+            assert!(!part.is_empty() && part != ".", "{n:?} from {path:?}");
+            assert!(!(n.starts_with('/') && part == ".."), "{n:?} climbs above /");
+        }
+    }
+    assert_eq!(n.starts_with('/'), path.starts_with('/'));
+}
+
+/// Library name handling on arbitrary text. Input lines: the name, `LD_LIBRARY_PATH`, the
+/// requesting library's id (its directory is `$ORIGIN`), then RUNPATH entries.
+/// Properties: no panic; `normalize` is idempotent and yields no empty or `.` component and,
+/// in absolute paths, no `..`; `candidates` has no duplicates, only normal ids, starts with
+/// the normalised name, and is exactly that for a name containing `/`; `dirname` is a prefix
+/// of its argument.
+pub fn search_paths(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines = text.split('\n');
+    let name = lines.next().unwrap_or("");
+    let ld = lines.next();
+    let requester = lines.next().unwrap_or("");
+    let runpath: Vec<String> = lines.map(String::from).collect();
+
+    check_normal(name);
+    check_normal(requester);
+    let origin = dirname(requester);
+    assert!(requester.starts_with(origin) || origin == ".");
+
+    let c = candidates(name, ld, &runpath, origin);
+    assert_eq!(c[0], normalize(name));
+    for (i, a) in c.iter().enumerate() {
+        assert!(!c[i + 1..].contains(a), "duplicate candidate {a:?}");
+        assert_eq!(&normalize(a), a, "candidates are normal");
+    }
+    if name.contains('/') {
+        assert_eq!(c.len(), 1);
+    }
+    for entry in &runpath {
+        let e = expand_origin(entry, origin);
+        if !entry.contains('$') {
+            assert_eq!(&e, entry);
+        }
+    }
+}
+
+// ---- linktime_table ----------------------------------------------------------------------
+
+/// `linktime::parse_table` on arbitrary memory. Input: base address (u32 LE), root offset
+/// from the base (u32 LE), then the memory. No panic; on success, every library is found by
+/// its own name, every symbol by its own name with its value, and records round-trip.
+pub fn linktime_table(data: &[u8]) {
+    if data.len() < 8 {
+        return;
+    }
+    let word = |i: usize| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+    let base = word(0);
+    let root = base.wrapping_add(word(4));
+    let mem = &data[8..];
+    let Ok(t) = parse_table(mem, base, root) else { return };
+    for (i, lib) in t.libraries().iter().enumerate() {
+        assert_eq!(t.find(lib.name), Ok(i));
+        assert_eq!(t.get(i), Some(lib));
+        assert!(t.by_record(lib.record).is_some());
+        match t.find(basename(lib.name)) {
+            Ok(j) => assert!(t.get(j).is_some()),
+            Err(FindError::Ambiguous) => {}
+            Err(FindError::NotFound) => assert!(basename(lib.name).is_empty()),
+        }
+        let syms = lib.symbols();
+        assert!(syms.windows(2).all(|w| w[0].name < w[1].name), "sorted, no duplicates");
+        for s in syms {
+            assert_eq!(lib.symbol(s.name), Some(s.value));
+        }
+        let _ = lib.symbol(mem.get(..4).unwrap_or(&[]));
+    }
+    let _ = t.find(&mem[..mem.len().min(16)]);
+    assert!(t.get(t.len()).is_none());
+}
+
+#[cfg(test)]
+mod regressions {
+    //! Inputs the fuzz targets found, kept as literals.
+    use super::*;
+}
