@@ -9,6 +9,7 @@
 // preopened as '.' — which wasi-libc mounts at the guest's root, its starting cwd.
 // Exit status: the guest's, or 1 with the trap's message on stderr if it traps.
 import { cli, clocks, filesystem, http, io, random, sockets } from '@bytecodealliance/preview2-shim';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +30,25 @@ cli._setCwd('/'); // wasi:cli/environment.initial-cwd, in guest terms
 const preopens = { '.': process.cwd() };
 filesystem._setPreopens(preopens);
 const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
+if (process.env.DLRUN_PROFILE) profileModuleLoader(moduleLoader, process.env.DLRUN_PROFILE);
+
+// DLRUN_PROFILE=FILE (used by bin/bench): time every module-loader call on the host side and
+// write, at exit, JSON { method: [nanoseconds of each call, in order] } to FILE.
+function profileModuleLoader({ loader, types }, file) {
+  const calls = {};
+  const wrap = (obj, name, key) => {
+    const f = obj[name];
+    obj[name] = function (...args) {
+      const t0 = process.hrtime.bigint();
+      try { return f.apply(this, args); } finally { (calls[key] ??= []).push(Number(process.hrtime.bigint() - t0)); }
+    };
+  };
+  for (const name of Object.keys(loader)) wrap(loader, name, `loader.${name}`);
+  for (const [cls, proto] of Object.entries(types).map(([n, c]) => [n, c.prototype])) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (name !== 'constructor') wrap(proto, name, `${cls}.${name}`);
+  }
+  process.on('exit', () => writeFileSync(file, JSON.stringify(calls)));
+}
 
 // Interface name -> implementation. jco asks for unversioned names ('wasi:cli/exit') unless
 // told otherwise; the proxy below also answers versioned ones ('wasi:cli/exit@0.2.6').
