@@ -62,15 +62,18 @@ function isI32Global(g) {
   });
 }
 
-/** Byte offsets of the section (its id byte) and of the payload (after its name) of the first custom section called `name`, by
- *  walking the section headers: id byte, LEB128 size, and for custom sections (id 0) a name. */
-function findCustomSection(bytes, name) {
+/** The first section with this `id` (for custom sections, id 0, also this `name`), found by
+ *  walking the section headers (id byte, LEB128 size, and for custom sections a name):
+ *  `{ start, offset, data }` = where the section starts, where its payload starts (after the
+ *  name), and the payload. */
+function findSection(bytes, id, name) {
   let p = 8; // after the magic and version
   const leb = () => { let v = 0, shift = 0, b; do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
   while (p < bytes.length) {
     const start = p;
-    const id = bytes[p++], size = leb(), end = p + size;
-    if (id === 0) {
+    const secId = bytes[p++], size = leb(), end = p + size;
+    if (secId === id && id !== 0) return { start, offset: p, data: bytes.subarray(p, end) };
+    if (secId === 0 && id === 0) {
       const len = leb(), secName = new TextDecoder().decode(bytes.subarray(p, p + len));
       p += len;
       if (secName === name) return { start, offset: p, data: bytes.subarray(p, end) };
@@ -174,13 +177,10 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
   class Module {
     #module; #bytes;
     constructor(module, bytes) { this.#module = module; this.#bytes = bytes; }
-    /** list<import-desc>, in import-section order. */
-    imports() { return WebAssembly.Module.imports(this.#module).map(({ module, name, kind }) => ({ module, name, kind: externKind(kind) })); }
-    /** list<export-desc>, in export-section order. */
-    exports() { return WebAssembly.Module.exports(this.#module).map(({ name, kind }) => ({ name, kind: externKind(kind) })); }
-    /** option<custom-section>: the first custom section called `name`; `offset` is where its
-     *  payload starts in the binary. */
-    customSection(name) { return findCustomSection(this.#bytes, name); }
+    /** option<section>: the (non-custom) section with this id, raw. */
+    section(id) { return id === 0 ? undefined : findSection(this.#bytes, id); }
+    /** option<section>: the first custom section called `name`. */
+    customSection(name) { return findSection(this.#bytes, 0, name); }
 
     /** result<instance, error>. Builds the import object from the bindings; every import
      *  must be bound exactly once. Memory and table are the caller's own, never copies. */

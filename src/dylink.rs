@@ -167,34 +167,39 @@ impl<'a> Iterator for Subsections<'a> {
     }
 }
 
-/// A bounds-checked cursor. `base` is the offset of `data[0]` in the module binary.
-struct Reader<'a> {
+/// A bounds-checked cursor over part of a module binary, shared with [`crate::sections`].
+/// `base` is the offset of `data[0]` in the module binary.
+pub(crate) struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
     base: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn offset(&self) -> usize {
+    pub(crate) fn new(data: &'a [u8], base: usize) -> Self {
+        Reader { data, pos: 0, base }
+    }
+
+    pub(crate) fn offset(&self) -> usize {
         self.base + self.pos
     }
 
-    fn at_end(&self) -> bool {
+    pub(crate) fn at_end(&self) -> bool {
         self.pos >= self.data.len()
     }
 
-    fn error(&self, reason: &'static str) -> ParseError {
+    pub(crate) fn error(&self, reason: &'static str) -> ParseError {
         ParseError { offset: self.offset(), reason }
     }
 
-    fn u8(&mut self) -> Result<u8, ParseError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, ParseError> {
         let b = *self.data.get(self.pos).ok_or_else(|| self.error("unexpected end of section"))?;
         self.pos += 1;
         Ok(b)
     }
 
     /// A `varuint32` (unsigned LEB128, at most 5 bytes, no bits beyond 32).
-    fn u32(&mut self) -> Result<u32, ParseError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, ParseError> {
         let start = self.offset();
         let mut result: u32 = 0;
         for i in 0..5 {
@@ -220,7 +225,7 @@ impl<'a> Reader<'a> {
         Ok(a)
     }
 
-    fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
+    pub(crate) fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
         if len > self.data.len() - self.pos {
             return Err(self.error(reason));
         }
@@ -229,7 +234,7 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
-    fn name(&mut self) -> Result<&'a str, ParseError> {
+    pub(crate) fn name(&mut self) -> Result<&'a str, ParseError> {
         let len = self.u32()? as usize;
         let start = self.offset();
         let bytes = self.bytes(len, "name extends past the end of the subsection")?;
@@ -239,7 +244,7 @@ impl<'a> Reader<'a> {
 
     /// A counted vector. The count is checked against the bytes left (every entry takes at
     /// least one byte), so a forged count cannot make us allocate unboundedly.
-    fn vec<T>(
+    pub(crate) fn vec<T>(
         &mut self,
         mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
     ) -> Result<Vec<T>, ParseError> {

@@ -22,6 +22,8 @@ pub enum DlError {
     DylinkNotFirst { lib: String, offset: u32 },
     /// `dylink.0` is malformed.
     Malformed { lib: String, error: ParseError },
+    /// The import or export section is malformed (the host compiled it, so rarely seen).
+    BadSection { lib: String, section: &'static str, error: ParseError },
     /// An import no loaded library (nor the main program) provides.
     UnresolvedImport { lib: String, module: String, name: String },
     /// An import resolved to something of the wrong kind (a function for a data import, ...).
@@ -106,6 +108,11 @@ impl fmt::Display for DlError {
                 "{lib}: malformed side module: dylink.0 must be the first section (found at byte {offset})"
             ),
             DlError::Malformed { lib, error } => write!(f, "{lib}: {error}"),
+            DlError::BadSection { lib, section, error } => write!(
+                f,
+                "{lib}: malformed {section} section at byte {}: {}",
+                error.offset, error.reason
+            ),
             DlError::UnresolvedImport { lib, module, name } => {
                 write!(f, "{lib}: undefined symbol: {name} (import {module}.{name})")
             }

@@ -35,9 +35,9 @@ pub struct HostError {
     pub message: String,
 }
 
-/// `wasi:module-loader/types.custom-section`
+/// `wasi:module-loader/types.section`: a section's payload and where it is in the binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CustomSection {
+pub struct Section {
     /// Offset of the section's id byte in the module binary.
     pub start: u32,
     /// Offset of the payload (after the section name).
@@ -94,10 +94,10 @@ pub trait Host {
     type Cell;
 
     fn load(&mut self, id: &str) -> Result<Self::Module, HostError>;
-    fn imports(&mut self, m: &Self::Module) -> Vec<ImportDesc>;
-    fn module_exports(&mut self, m: &Self::Module) -> Vec<ExportDesc>;
+    /// The section with this id (not a custom section), raw.
+    fn section(&mut self, m: &Self::Module, id: u8) -> Option<Section>;
     /// The first custom section named `name`.
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<CustomSection>;
+    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section>;
     fn new_cell(&mut self, value: i32) -> Self::Cell;
     fn set_cell(&mut self, cell: &Self::Cell, value: i32);
     fn instantiate(
@@ -134,13 +134,10 @@ impl Host for NoLoader {
     fn load(&mut self, _id: &str) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::NotFound, message: String::new() })
     }
-    fn imports(&mut self, _: &()) -> Vec<ImportDesc> {
-        Vec::new()
+    fn section(&mut self, _: &(), _: u8) -> Option<Section> {
+        None
     }
-    fn module_exports(&mut self, _: &()) -> Vec<ExportDesc> {
-        Vec::new()
-    }
-    fn custom_section(&mut self, _: &(), _: &str) -> Option<CustomSection> {
+    fn custom_section(&mut self, _: &(), _: &str) -> Option<Section> {
         None
     }
     fn new_cell(&mut self, _: i32) {}

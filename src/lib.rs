@@ -35,6 +35,7 @@ pub mod linktime;
 #[cfg(any(test, feature = "model"))]
 pub mod model;
 pub mod search;
+pub mod sections;
 pub mod symbols;
 
 #[cfg(target_arch = "wasm32")]

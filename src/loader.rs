@@ -1,8 +1,7 @@
 //! [`Host`] over the imported `wasi:module-loader` interface (bindings by wit-bindgen).
 
 use crate::host::{
-    Binding, CustomSection, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportDesc,
-    ImportValue,
+    Binding, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
 };
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -57,19 +56,12 @@ impl Host for WitHost {
         loader::load(id).map_err(error)
     }
 
-    fn imports(&mut self, m: &Self::Module) -> Vec<ImportDesc> {
-        m.imports()
-            .into_iter()
-            .map(|i| ImportDesc { module: i.module, name: i.name, kind: kind(i.kind) })
-            .collect()
+    fn section(&mut self, m: &Self::Module, id: u8) -> Option<Section> {
+        m.section(id).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
     }
 
-    fn module_exports(&mut self, m: &Self::Module) -> Vec<ExportDesc> {
-        exports(m.exports())
-    }
-
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<CustomSection> {
-        m.custom_section(name).map(|s| CustomSection { start: s.start, offset: s.offset, data: s.data })
+    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section> {
+        m.custom_section(name).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
     }
 
     fn new_cell(&mut self, value: i32) -> Self::Cell {

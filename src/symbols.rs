@@ -1,13 +1,15 @@
 //! Per-library symbol tables.
 //!
-//! Names come from an instance's export list, without their values: a function's table index
+//! Names come from a module's export section (or an instance's export list), without their
+//! values: a function's table index
 //! is only asked of the host (which may have to grow the table) the first time the function is
 //! looked up, then cached. Lookups are hash-map hits on the name bytes, so `dlsym` never
 //! scans, and never crosses into the host once a symbol has been seen.
 
 use crate::host::{ExportDesc, ExternKind};
-use alloc::boxed::Box;
-use hashbrown::HashMap;
+use alloc::vec::Vec;
+use core::hash::BuildHasher;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// What a symbol is and, once known, its C value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,71 +40,110 @@ impl Symbol {
     }
 }
 
-/// Names a library exports to C.
+/// Names a library exports to C: every name stored once in one buffer, indexed by a hash
+/// table of `(offset, length, symbol)` entries (no allocation per name).
 #[derive(Default)]
 pub struct SymbolTable {
-    map: HashMap<Box<[u8]>, Symbol>,
+    names: Vec<u8>,
+    entries: HashTable<Entry>,
+    hasher: DefaultHashBuilder,
+}
+
+struct Entry {
+    start: u32,
+    len: u32,
+    sym: Symbol,
 }
 
 /// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
 /// synthesises. Only these: other `__wasm_*` names are ordinary symbols (libdl's own
 /// `__wasm_libdl_dlsym_from`, which `dlfcn.h` makes side modules import, is one).
-fn is_internal(name: &str) -> bool {
+fn is_internal(name: &[u8]) -> bool {
     matches!(
         name,
-        "__wasm_call_ctors"
-            | "__wasm_call_dtors"
-            | "__wasm_apply_data_relocs"
-            | "__wasm_apply_global_relocs"
-            | "__wasm_apply_tls_relocs"
-            | "__wasm_apply_global_tls_relocs"
-            | "__wasm_init_memory"
-            | "__wasm_init_tls"
-            | "__stack_pointer"
-            | "__memory_base"
-            | "__table_base"
-            | "__dso_handle"
-    ) || name.starts_with("__tls_")
+        b"__wasm_call_ctors"
+            | b"__wasm_call_dtors"
+            | b"__wasm_apply_data_relocs"
+            | b"__wasm_apply_global_relocs"
+            | b"__wasm_apply_tls_relocs"
+            | b"__wasm_apply_global_tls_relocs"
+            | b"__wasm_init_memory"
+            | b"__wasm_init_tls"
+            | b"__stack_pointer"
+            | b"__memory_base"
+            | b"__table_base"
+            | b"__dso_handle"
+    ) || name.starts_with(b"__tls_")
 }
 
 impl SymbolTable {
-    pub fn from_exports(exports: &[ExportDesc]) -> Self {
-        let mut map = HashMap::with_capacity(exports.len());
-        for e in exports {
-            if is_internal(&e.name) {
-                continue;
-            }
-            let sym = match e.kind {
+    /// A table of the function and global exports among `exports` (other kinds and linker
+    /// plumbing are skipped); values are resolved later.
+    pub fn from_named<'a>(exports: impl ExactSizeIterator<Item = (&'a [u8], ExternKind)>) -> Self {
+        let mut t = SymbolTable::with_capacity(exports.len());
+        for (name, kind) in exports {
+            let sym = match kind {
                 ExternKind::Func => Symbol::Func(None),
                 ExternKind::Global => Symbol::Data(None),
                 _ => continue,
             };
-            map.insert(Box::from(e.name.as_bytes()), sym);
+            if !is_internal(name) {
+                t.insert(name, sym);
+            }
         }
-        SymbolTable { map }
+        t
+    }
+
+    pub fn from_exports(exports: &[ExportDesc]) -> Self {
+        Self::from_named(exports.iter().map(|e| (e.name.as_bytes(), e.kind)))
     }
 
     /// A table of already-resolved values (a link-time library's exports).
     pub fn from_resolved<'a>(symbols: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> Self {
-        let mut map = HashMap::with_capacity(symbols.len());
+        let mut t = SymbolTable::with_capacity(symbols.len());
         for (name, value) in symbols {
-            map.entry(Box::from(name)).or_insert(Symbol::Untyped(value));
+            t.insert(name, Symbol::Untyped(value));
         }
-        SymbolTable { map }
+        t
+    }
+
+    fn with_capacity(n: usize) -> Self {
+        SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n), hasher: DefaultHashBuilder::default() }
+    }
+
+    fn name_of<'t>(names: &'t [u8], e: &Entry) -> &'t [u8] {
+        &names[e.start as usize..(e.start + e.len) as usize]
+    }
+
+    /// Adds `name` unless present (the first definition wins).
+    fn insert(&mut self, name: &[u8], sym: Symbol) {
+        let hash = self.hasher.hash_one(name);
+        let names = &self.names;
+        if self.entries.find(hash, |e| Self::name_of(names, e) == name).is_some() {
+            return;
+        }
+        let start = self.names.len() as u32;
+        self.names.extend_from_slice(name);
+        let (names, hasher) = (&self.names, &self.hasher);
+        let entry = Entry { start, len: name.len() as u32, sym };
+        self.entries.insert_unique(hash, entry, |e| hasher.hash_one(Self::name_of(names, e)));
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        self.map.get(name).copied()
+        let hash = self.hasher.hash_one(name);
+        self.entries.find(hash, |e| Self::name_of(&self.names, e) == name).map(|e| e.sym)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
-        self.map.contains_key(name)
+        self.get(name).is_some()
     }
 
     /// Records a resolved value.
     pub fn resolve(&mut self, name: &[u8], value: u32) {
-        if let Some(s) = self.map.get_mut(name) {
-            *s = match *s {
+        let hash = self.hasher.hash_one(name);
+        let names = &self.names;
+        if let Some(e) = self.entries.find_mut(hash, |e| Self::name_of(names, e) == name) {
+            e.sym = match e.sym {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
                 Symbol::Untyped(_) => Symbol::Untyped(value),
@@ -111,11 +152,11 @@ impl SymbolTable {
     }
 
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 }
 

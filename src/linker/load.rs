@@ -7,9 +7,9 @@ use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
 use crate::search::{candidates, dirname};
+use crate::sections;
 use crate::symbols::{Symbol, SymbolTable};
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -137,8 +137,15 @@ impl<H: Host> Linker<H> {
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
         let dylink = self.read_dylink(id, &module)?;
-        let exports = self.host.module_exports(&module);
-        let mut lib = Library::new(String::from(id), SymbolTable::from_exports(&exports));
+        let symbols = match self.host.section(&module, sections::EXPORT) {
+            Some(s) => {
+                let exports = sections::exports(&s.data, s.offset as usize)
+                    .map_err(|error| DlError::BadSection { lib: String::from(id), section: "export", error })?;
+                SymbolTable::from_named(exports.into_iter())
+            }
+            None => SymbolTable::default(),
+        };
+        let mut lib = Library::new(String::from(id), symbols);
         (lib.module, lib.runpath) = (Some(module), dylink.runtime_path.clone());
         let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
@@ -251,7 +258,11 @@ impl<H: Host> Linker<H> {
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
-        let imports = self.host.imports(module);
+        let imports = match self.host.section(module, sections::IMPORT) {
+            Some(s) => sections::imports(&s.data, s.offset as usize)
+                .map_err(|error| DlError::BadSection { lib: String::from(id), section: "import", error })?,
+            None => Vec::new(),
+        };
         let mut bindings = Vec::with_capacity(imports.len());
         let mut cells: Vec<H::Cell> = Vec::new();
         // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
@@ -349,7 +360,9 @@ impl<H: Host> Linker<H> {
                         expected: "a function",
                     })
                 }
-                _ if weak => ImportValue::Unresolved(format!("{id}: call to unresolved weak function {name}")),
+                _ if weak => {
+                    ImportValue::Unresolved([id, ": call to unresolved weak function ", name].concat())
+                },
                 _ => return Err(unresolved()),
             },
             ("env", name, ExternKind::Global) => {

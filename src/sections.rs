@@ -1,0 +1,145 @@
+//! A module's import and export sections, read from their raw bytes.
+//!
+//! The host hands over a section's payload as one byte list (`module.section(id)`), so a
+//! module with thousands of exports costs one copy instead of a string per name; names are
+//! borrowed from that buffer. Formats: WebAssembly core spec, binary format, import section
+//! (id 2) and export section (id 7):
+//! <https://webassembly.github.io/spec/core/binary/modules.html>.
+
+use crate::dylink::{ParseError, Reader};
+use crate::host::{ExternKind, ImportDesc};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Section id of the import section.
+pub const IMPORT: u8 = 2;
+/// Section id of the export section.
+pub const EXPORT: u8 = 7;
+
+fn kind(r: &mut Reader<'_>) -> Result<ExternKind, ParseError> {
+    let at = r.offset();
+    Ok(match r.u8()? {
+        0 => ExternKind::Func,
+        1 => ExternKind::Table,
+        2 => ExternKind::Memory,
+        3 => ExternKind::Global,
+        4 => ExternKind::Tag,
+        _ => return Err(ParseError { offset: at, reason: "unknown external kind" }),
+    })
+}
+
+/// Skips an unsigned LEB128 of up to 64 bits (memory64 limits, heap types).
+fn skip_leb(r: &mut Reader<'_>) -> Result<(), ParseError> {
+    let at = r.offset();
+    for _ in 0..10 {
+        if r.u8()? & 0x80 == 0 {
+            return Ok(());
+        }
+    }
+    Err(ParseError { offset: at, reason: "LEB128 too long" })
+}
+
+/// A value or reference type: one byte, or a typed reference (`0x63`/`0x64`) and its heap type.
+fn skip_valtype(r: &mut Reader<'_>) -> Result<(), ParseError> {
+    if matches!(r.u8()?, 0x63 | 0x64) {
+        skip_leb(r)?;
+    }
+    Ok(())
+}
+
+fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
+    let flags = r.u8()?;
+    skip_leb(r)?;
+    if flags & 1 != 0 {
+        skip_leb(r)?;
+    }
+    Ok(())
+}
+
+/// The imports in an import-section payload that starts at byte `base` of the module.
+pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> {
+    let mut r = Reader::new(data, base);
+    r.vec(|r| {
+        let module = String::from(r.name()?);
+        let name = String::from(r.name()?);
+        let kind = kind(r)?;
+        match kind {
+            ExternKind::Func => {
+                r.u32()?;
+            }
+            ExternKind::Table => {
+                skip_valtype(r)?;
+                skip_limits(r)?;
+            }
+            ExternKind::Memory => skip_limits(r)?,
+            ExternKind::Global => {
+                skip_valtype(r)?;
+                r.u8()?;
+            }
+            ExternKind::Tag => {
+                r.u8()?;
+                r.u32()?;
+            }
+        }
+        Ok(ImportDesc { module, name, kind })
+    })
+}
+
+/// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
+/// borrowed from `data`.
+pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
+    let mut r = Reader::new(data, base);
+    r.vec(|r| {
+        let name = r.name()?.as_bytes();
+        let kind = kind(r)?;
+        r.u32()?;
+        Ok((name, kind))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn reads_every_import_kind() {
+        #[rustfmt::skip]
+        let data = [
+            5,
+            3, b'e', b'n', b'v', 1, b'f', 0, 7,                       // func, type 7
+            3, b'e', b'n', b'v', 1, b't', 1, 0x70, 0, 3,              // table funcref, min 3
+            3, b'e', b'n', b'v', 1, b'm', 2, 5, 0x80, 0x80, 0x04, 2,    // memory64 min 65536 max 2
+            7, b'G', b'O', b'T', b'.', b'm', b'e', b'm', 1, b'g', 3, 0x7f, 1, // global mut i32
+            1, b'x', 1, b'e', 4, 0, 2,                                // tag, type 2
+        ];
+        let got = imports(&data, 0).unwrap();
+        let kinds: Vec<_> = got.iter().map(|i| (i.module.as_str(), i.name.as_str(), i.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("env", "f", ExternKind::Func),
+                ("env", "t", ExternKind::Table),
+                ("env", "m", ExternKind::Memory),
+                ("GOT.mem", "g", ExternKind::Global),
+                ("x", "e", ExternKind::Tag),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_exports_borrowing_names() {
+        let data = [2, 3, b'f', b'o', b'o', 0, 1, 4, b'd', b'a', b't', b'a', 3, 0x80, 0x01];
+        let got = exports(&data, 0).unwrap();
+        assert_eq!(got, vec![(&b"foo"[..], ExternKind::Func), (&b"data"[..], ExternKind::Global)]);
+    }
+
+    #[test]
+    fn errors_carry_module_offsets() {
+        let err = exports(&[1, 1, b'f', 9, 0], 100).unwrap_err();
+        assert_eq!(err, ParseError { offset: 103, reason: "unknown external kind" });
+        let err = imports(&[1, 1, b'a', 1, b'b', 0], 10).unwrap_err();
+        assert_eq!(err.offset, 16, "truncated after the kind");
+        assert!(exports(&[0xff, 0xff, 0xff, 0xff, 0x0f], 0).is_err(), "bounded count");
+    }
+}
