@@ -6,6 +6,7 @@
 //! decoded; unknown ones are kept as [`Subsection::Unknown`] so a newer producer never breaks us.
 //! Every error carries the byte offset *in the module binary* where it was found.
 
+use crate::text::Text;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -34,9 +35,18 @@ pub struct ParseError {
     pub reason: &'static str,
 }
 
+impl ParseError {
+    /// Appends "malformed dylink.0 at byte N: reason" (the text `Display` gives).
+    pub(crate) fn write_to(&self, t: &mut Text) {
+        t.str("malformed dylink.0 at byte ").dec(self.offset as u64).str(": ").str(self.reason);
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "malformed dylink.0 at byte {}: {}", self.offset, self.reason)
+        let mut t = Text::new();
+        self.write_to(&mut t);
+        f.write_str(&t.into_string())
     }
 }
 

@@ -1,11 +1,12 @@
 //! The typed errors behind `dlerror`.
 //!
-//! Each variant keeps the library or symbol name it failed on; [`core::fmt::Display`] gives the
-//! glibc-style text `dlerror` returns. POSIX:
+//! Each variant keeps the library or symbol name it failed on; [`DlError::message`] gives the
+//! glibc-style text `dlerror` returns (written with [`crate::text`], not `core::fmt`). POSIX:
 //! <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlerror.html>.
 
 use crate::dylink::ParseError;
 use crate::host::{HostError, HostErrorCode};
+use crate::text::Text;
 use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
@@ -64,9 +65,10 @@ pub fn shown_name(name: &[u8]) -> String {
     if name.len() <= SHOWN_NAME_MAX {
         return String::from_utf8_lossy(name).into_owned();
     }
-    let mut s = String::from_utf8_lossy(&name[..SHOWN_NAME_PREFIX]).into_owned();
-    s.push_str(&alloc::format!("... ({} bytes)", name.len()));
-    s
+    let mut t = Text::new();
+    t.str(&String::from_utf8_lossy(&name[..SHOWN_NAME_PREFIX]));
+    t.str("... (").dec(name.len() as u64).str(" bytes)");
+    t.into_string()
 }
 
 impl DlError {
@@ -88,50 +90,90 @@ fn host_reason(code: HostErrorCode) -> &'static str {
     }
 }
 
-impl fmt::Display for DlError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DlError {
+    /// The glibc-style text `dlerror` returns.
+    pub fn message(&self) -> String {
+        let mut t = Text::new();
+        self.write_to(&mut t);
+        t.into_string()
+    }
+
+    fn write_to(&self, t: &mut Text) {
         match self {
             DlError::NotFound { lib, .. } => {
-                write!(f, "{lib}: cannot open shared object file: No such file or directory")
-            }
-            DlError::Host { lib, error } if error.message.is_empty() => {
-                write!(f, "{lib}: {}", host_reason(error.code))
+                t.str(lib).str(": cannot open shared object file: No such file or directory");
             }
             DlError::Host { lib, error } => {
-                write!(f, "{lib}: {}: {}", host_reason(error.code), error.message)
+                t.str(lib).str(": ").str(host_reason(error.code));
+                if !error.message.is_empty() {
+                    t.str(": ").str(&error.message);
+                }
             }
             DlError::NotSideModule { lib } => {
-                write!(f, "{lib}: not a side module (no dylink.0 section)")
+                t.str(lib).str(": not a side module (no dylink.0 section)");
             }
-            DlError::DylinkNotFirst { lib, offset } => write!(
-                f,
-                "{lib}: malformed side module: dylink.0 must be the first section (found at byte {offset})"
-            ),
-            DlError::Malformed { lib, error } => write!(f, "{lib}: {error}"),
-            DlError::BadSection { lib, section, error } => write!(
-                f,
-                "{lib}: malformed {section} section at byte {}: {}",
-                error.offset, error.reason
-            ),
+            DlError::DylinkNotFirst { lib, offset } => {
+                t.str(lib)
+                    .str(": malformed side module: dylink.0 must be the first section (found at byte ")
+                    .dec(u64::from(*offset))
+                    .str(")");
+            }
+            DlError::Malformed { lib, error } => error.write_to(t.str(lib).str(": ")),
+            DlError::BadSection { lib, section, error } => {
+                t.str(lib).str(": malformed ").str(section).str(" section at byte ");
+                t.dec(error.offset as u64).str(": ").str(error.reason);
+            }
             DlError::UnresolvedImport { lib, module, name } => {
-                write!(f, "{lib}: undefined symbol: {name} (import {module}.{name})")
+                t.str(lib).str(": undefined symbol: ").str(name);
+                t.str(" (import ").str(module).str(".").str(name).str(")");
             }
             DlError::ImportKind { lib, module, name, expected } => {
-                write!(f, "{lib}: import {module}.{name}: symbol is not {expected}")
+                t.str(lib).str(": import ").str(module).str(".").str(name);
+                t.str(": symbol is not ").str(expected);
             }
-            DlError::Unsupported { lib, what } => write!(f, "{lib}: unsupported: {what}"),
-            DlError::Dependency { lib, cause } => write!(f, "{lib}: error loading dependency: {cause}"),
-            DlError::SelfDependency { lib } => write!(f, "{lib}: library lists itself as a dependency"),
-            DlError::OutOfMemory { lib } => write!(f, "{lib}: out of memory reserving its data or table"),
-            DlError::NotLoaded { lib } => write!(f, "{lib}: not loaded (RTLD_NOLOAD)"),
-            DlError::SymbolNotFound { scope, symbol } => write!(f, "{scope}: undefined symbol: {symbol}"),
-            DlError::InvalidHandle { raw } => write!(f, "invalid handle {raw:#x}: not an open library"),
-            DlError::InvalidMode { mode } => write!(f, "invalid mode for dlopen(): {mode:#x}"),
-            DlError::InvalidName { what } => write!(f, "invalid name: {what}"),
-            DlError::NameTooLong { len } => write!(f, "file name too long ({len} bytes)"),
-            DlError::TooManyLibraries { lib } => write!(f, "{lib}: too many libraries loaded"),
-            DlError::Reentrant => f.write_str("dynamic linker called re-entrantly"),
+            DlError::Unsupported { lib, what } => {
+                t.str(lib).str(": unsupported: ").str(what);
+            }
+            DlError::Dependency { lib, cause } => cause.write_to(t.str(lib).str(": error loading dependency: ")),
+            DlError::SelfDependency { lib } => {
+                t.str(lib).str(": library lists itself as a dependency");
+            }
+            DlError::OutOfMemory { lib } => {
+                t.str(lib).str(": out of memory reserving its data or table");
+            }
+            DlError::NotLoaded { lib } => {
+                t.str(lib).str(": not loaded (RTLD_NOLOAD)");
+            }
+            DlError::SymbolNotFound { scope, symbol } => {
+                t.str(scope).str(": undefined symbol: ").str(symbol);
+            }
+            DlError::InvalidHandle { raw } => {
+                t.str("invalid handle ").hex(*raw as u64).str(": not an open library");
+            }
+            DlError::InvalidMode { mode } => {
+                // `{:#x}` of a negative `i32` shows its two's complement bits.
+                t.str("invalid mode for dlopen(): ").hex(u64::from(*mode as u32));
+            }
+            DlError::InvalidName { what } => {
+                t.str("invalid name: ").str(what);
+            }
+            DlError::NameTooLong { len } => {
+                t.str("file name too long (").dec(*len as u64).str(" bytes)");
+            }
+            DlError::TooManyLibraries { lib } => {
+                t.str(lib).str(": too many libraries loaded");
+            }
+            DlError::Reentrant => {
+                t.str("dynamic linker called re-entrantly");
+            }
         }
+    }
+}
+
+/// For tests and host-side users; libdl itself calls [`DlError::message`].
+impl fmt::Display for DlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -254,7 +254,7 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
     starts.extend(raw.iter().filter(|l| l.symbol_count > 0).map(|l| l.symbols));
     starts.push(array);
     starts.push(root);
-    starts.sort_unstable();
+    crate::sort::sort_by(&mut starts, |a, b| a < b);
     starts.dedup();
 
     let mut libraries = Vec::with_capacity(raw.len());
@@ -293,7 +293,8 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
         .enumerate()
         .map(|(i, l)| (basename(l.name), i))
         .collect();
-    basenames.sort_by(|a, b| a.0.cmp(b.0));
+    // Positions are distinct, so comparing them last makes this the stable order by name.
+    crate::sort::sort_by(&mut basenames, |a, b| a < b);
     Ok(Libraries {
         libraries,
         basenames,
@@ -304,7 +305,10 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
 /// drop later entries with a repeated key.
 fn sort_dedup<T>(v: &mut Vec<T>, key: impl Fn(&T) -> &[u8]) {
     if !v.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
-        v.sort_by(|a, b| key(a).cmp(key(b)));
+        // Tag each entry with its position so that equal keys keep their order.
+        let mut tagged: Vec<(usize, T)> = core::mem::take(v).into_iter().enumerate().collect();
+        crate::sort::sort_by(&mut tagged, |a, b| (key(&a.1), a.0) < (key(&b.1), b.0));
+        v.extend(tagged.into_iter().map(|(_, t)| t));
         v.dedup_by(|later, earlier| key(later) == key(earlier));
     }
 }

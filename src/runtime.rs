@@ -14,7 +14,7 @@ use crate::host::NoLoader as SysHost;
 #[cfg(feature = "runtime-loader")]
 use crate::loader::WitHost as SysHost;
 use alloc::ffi::CString;
-use alloc::string::ToString;
+use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::{Cell, RefCell};
 use core::ffi::{c_char, c_int, c_void, CStr};
@@ -85,7 +85,14 @@ pub fn take_error() -> *mut c_char {
     let Some(e) = STATE.error.try_borrow_mut().ok().and_then(|mut s| s.take()) else {
         return core::ptr::null_mut();
     };
-    let text = e.to_string().replace('\0', "\\0");
+    // A NUL inside a name would end the C string early: show it as `\0`.
+    let mut text = Vec::new();
+    for &b in e.message().as_bytes() {
+        match b {
+            0 => text.extend_from_slice(b"\\0"),
+            _ => text.push(b),
+        }
+    }
     let Ok(mut msg) = STATE.message.try_borrow_mut() else { return core::ptr::null_mut() };
     let s = msg.insert(CString::new(text).unwrap_or_default());
     s.as_ptr() as *mut c_char
@@ -135,13 +142,13 @@ pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
     Ok(opened.handle.to_raw())
 }
 
-pub fn sym(handle: usize, name: &CStr, caller: usize) -> Result<u32, DlError> {
+pub fn sym(handle: usize, name: &[u8], caller: usize) -> Result<u32, DlError> {
     let scope = match handle {
         0 => Scope::Default,
         h if h as u32 == u32::MAX => Scope::Next { caller: caller as u32 },
         h => Scope::Handle(h),
     };
-    with_linker(|l| l.sym(scope, name.to_bytes()))
+    with_linker(|l| l.sym(scope, name))
 }
 
 pub fn close(handle: usize) -> Result<(), DlError> {

@@ -58,7 +58,25 @@ fn join(dir: &str, name: &str) -> String {
 
 /// Expands `$ORIGIN` / `${ORIGIN}` in one RUNPATH entry.
 pub fn expand_origin(entry: &str, origin: &str) -> String {
-    entry.replace("${ORIGIN}", origin).replace("$ORIGIN", origin)
+    replace_all(&replace_all(entry, "${ORIGIN}", origin), "$ORIGIN", origin)
+}
+
+/// `s` with every `from` replaced by `to`, left to right, as `str::replace` does (which would
+/// bring in `core`'s two-way substring searcher; these strings are short).
+fn replace_all(s: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let step = if rest.starts_with(from) {
+            out.push_str(to);
+            from.len()
+        } else {
+            out.push(c);
+            c.len_utf8()
+        };
+        rest = rest.get(step..).unwrap_or("");
+    }
+    out
 }
 
 /// Candidate ids for `name`, in search order, without duplicates.
@@ -94,6 +112,19 @@ pub fn candidates(
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn replaces_like_str_replace() {
+        for (s, from, to) in [
+            ("$ORIGIN/a:$ORIGIN", "$ORIGIN", "/o"),
+            ("x$$ORIGINy", "$ORIGIN", "é"),
+            ("ü$ORIGI", "$ORIGIN", "/o"),
+            ("aaa", "aa", "b"),
+            ("", "$ORIGIN", "/o"),
+        ] {
+            assert_eq!(replace_all(s, from, to), s.replace(from, to));
+        }
+    }
 
     #[test]
     fn normalizes() {

@@ -64,7 +64,7 @@ impl<H: Host> Linker<H> {
             .filter(|(h, l)| l.state == LibState::Ready && !reachable.contains(h))
             .map(|(h, l)| (l.ready_seq, h))
             .collect();
-        dead.sort_unstable_by_key(|&(seq, _)| core::cmp::Reverse(seq));
+        crate::sort::sort_by(&mut dead, |a, b| a.0 > b.0);
         let mut closing = Closing::default();
         for (_, h) in dead {
             let lib = self.libs.get_mut(h).expect("live");
@@ -105,7 +105,7 @@ impl<H: Host> Linker<H> {
     /// is no guide: slots are reused, and a library takes its slot before its dependencies).
     pub fn take_all_atexit(&mut self) -> Vec<(u32, u32)> {
         let mut libs: Vec<(u64, Handle)> = self.libs.iter().map(|(h, l)| (l.ready_seq, h)).collect();
-        libs.sort_unstable_by_key(|&(seq, _)| core::cmp::Reverse(seq));
+        crate::sort::sort_by(&mut libs, |a, b| a.0 > b.0);
         let mut out = Vec::new();
         for (_, h) in libs {
             if let Some(lib) = self.libs.get_mut(h) {
