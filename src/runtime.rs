@@ -142,13 +142,13 @@ pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
     Ok(opened.handle.to_raw())
 }
 
-pub fn sym(handle: usize, name: &[u8], caller: usize) -> Result<u32, DlError> {
+pub fn sym(handle: usize, name: &CStr, caller: usize) -> Result<u32, DlError> {
     let scope = match handle {
         0 => Scope::Default,
         h if h as u32 == u32::MAX => Scope::Next { caller: caller as u32 },
         h => Scope::Handle(h),
     };
-    with_linker(|l| l.sym(scope, name))
+    with_linker(|l| l.sym(scope, name.to_bytes()))
 }
 
 pub fn close(handle: usize) -> Result<(), DlError> {

@@ -55,6 +55,12 @@ struct Entry {
     sym: Symbol,
 }
 
+/// Byte-wise equality without `memcmp`, which a `libdl.so` imports from another instance
+/// (names are short: the call would cost more than the loop).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
 /// synthesises. Only these: other `__wasm_*` names are ordinary symbols (libdl's own
 /// `__wasm_libdl_dlsym_from`, which `dlfcn.h` makes side modules import, is one).
@@ -119,7 +125,7 @@ impl SymbolTable {
     fn insert(&mut self, name: &[u8], sym: Symbol) {
         let hash = self.hasher.hash_one(name);
         let names = &self.names;
-        if self.entries.find(hash, |e| Self::name_of(names, e) == name).is_some() {
+        if self.entries.find(hash, |e| same(Self::name_of(names, e), name)).is_some() {
             return;
         }
         let start = self.names.len() as u32;
@@ -131,7 +137,7 @@ impl SymbolTable {
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
         let hash = self.hasher.hash_one(name);
-        self.entries.find(hash, |e| Self::name_of(&self.names, e) == name).map(|e| e.sym)
+        self.entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -142,7 +148,7 @@ impl SymbolTable {
     pub fn resolve(&mut self, name: &[u8], value: u32) {
         let hash = self.hasher.hash_one(name);
         let names = &self.names;
-        if let Some(e) = self.entries.find_mut(hash, |e| Self::name_of(names, e) == name) {
+        if let Some(e) = self.entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
             e.sym = match e.sym {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
