@@ -4,31 +4,13 @@
 //! compared with the transcript.
 
 mod support;
-use support::{root, Scratch};
+use support::{read_leb, root, write_leb as leb, Scratch};
 
-fn leb(mut v: u32, out: &mut Vec<u8>) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-fn read_leb(bytes: &[u8], p: &mut usize) -> u32 {
-    let (mut v, mut shift) = (0u32, 0);
-    loop {
-        let b = bytes[*p];
-        *p += 1;
-        v |= u32::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
-    }
+/// The LEB128 at `bytes[*p..]`, advancing `p`.
+fn leb_at(bytes: &[u8], p: &mut usize) -> u32 {
+    let (v, n) = read_leb(&bytes[*p..]);
+    *p += n;
+    v
 }
 
 /// Splits a side module into (dylink.0 payload, the sections after it).
@@ -36,7 +18,7 @@ fn split_dylink(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let mut p = 8;
     assert_eq!(bytes[p], 0, "first section is a custom section");
     p += 1;
-    let size = read_leb(bytes, &mut p) as usize;
+    let size = leb_at(bytes, &mut p) as usize;
     let end = p + size;
     assert_eq!(&bytes[p..p + 9], b"\x08dylink.0");
     (bytes[p + 9..end].to_vec(), bytes[end..].to_vec())
@@ -66,7 +48,7 @@ fn assemble(before: &[u8], dylink: &[u8], rest: &[u8]) -> Vec<u8> {
 fn with_mem_info(dylink: &[u8], body: &[u8]) -> Vec<u8> {
     assert_eq!(dylink[0], 1, "MEM_INFO first");
     let mut p = 1;
-    let len = read_leb(dylink, &mut p) as usize;
+    let len = leb_at(dylink, &mut p) as usize;
     let mut out = vec![1];
     leb(body.len() as u32, &mut out);
     out.extend_from_slice(body);

@@ -201,7 +201,8 @@ impl Host {
     }
 }
 
-fn read_leb(bytes: &[u8]) -> (u32, usize) {
+/// An unsigned LEB128 at the start of `bytes`: (value, bytes read).
+pub fn read_leb(bytes: &[u8]) -> (u32, usize) {
     let mut v = 0u32;
     for (i, b) in bytes.iter().enumerate().take(5) {
         v |= u32::from(b & 0x7f) << (7 * i);
@@ -212,7 +213,8 @@ fn read_leb(bytes: &[u8]) -> (u32, usize) {
     panic!("bad LEB128");
 }
 
-fn write_leb(mut v: u32, out: &mut Vec<u8>) {
+/// Appends `v` as an unsigned LEB128.
+pub fn write_leb(mut v: u32, out: &mut Vec<u8>) {
     loop {
         let b = (v & 0x7f) as u8;
         v >>= 7;
