@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the committed seed corpora under fuzz/seeds/ from the side modules that
-`cargo test --test runtime` (and the catalogue tests) build into target/c-tests/, the real
+`cargo test --test runtime` (and the catalogue tests) build into target/c-tests/ (whole
+modules, their dylink.0 payloads, and import/export section payloads), the real
 link-time table in src/linktime.rs, and a few hand-written name lists."""
 import pathlib
 import re
@@ -32,6 +33,19 @@ def dylink_payload(module):
                 return module[p + n : body + size]
         pos = body + size
     return None
+
+
+def section_payloads(module):
+    """{id: (offset of the payload in the module, payload)} of the non-custom sections."""
+    out = {}
+    pos = 8
+    while pos < len(module):
+        sid = module[pos]
+        size, body = leb(module, pos + 1)
+        if sid != 0:
+            out.setdefault(sid, (body, module[body : body + size]))
+        pos = body + size
+    return out
 
 
 def write(target, name, data):
@@ -82,6 +96,20 @@ for f in sorted(C.glob("**/lib*.so")):
     if p and p not in seen:
         seen.add(p)
         write("dylink_parse", f.parent.name + "_" + f.stem, p)
+
+# sections: base (u64 LE, the payload's real offset), then the import (2) or export (7)
+# section payload of a few side modules: plain, weak, TLS, function pointers, a cycle.
+for path in ["badinput/libgood.so", "weak/libweak.so", "pointers/libptr.so", "cycle/libcyc_a.so",
+             "catalogue/libself.so"]:
+    f = C / path
+    if not f.exists():
+        print("skipped", path)
+        continue
+    secs = section_payloads(f.read_bytes())
+    for sid, what in [(2, "imports"), (7, "exports")]:
+        if sid in secs:
+            off, payload = secs[sid]
+            write("sections", f"{f.stem}_{what}", off.to_bytes(8, "little") + payload)
 
 # linktime_table: base, root offset, memory (the REAL table of src/linktime.rs).
 src = (ROOT / "src" / "linktime.rs").read_text()

@@ -56,9 +56,19 @@ fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
     Ok(())
 }
 
+/// A reader over a payload at `base`. A payload said to end beyond `usize::MAX` is an
+/// error: the offsets the reader reports would overflow (on wasm32, a host's section offset
+/// near 4 GiB does that).
+fn reader(data: &[u8], base: usize) -> Result<Reader<'_>, ParseError> {
+    match base.checked_add(data.len()) {
+        Some(_) => Ok(Reader::new(data, base)),
+        None => Err(ParseError { offset: base, reason: "section extends past the end of the address space" }),
+    }
+}
+
 /// The imports in an import-section payload that starts at byte `base` of the module.
 pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> {
-    let mut r = Reader::new(data, base);
+    let mut r = reader(data, base)?;
     r.vec(|r| {
         let module = String::from(r.name()?);
         let name = String::from(r.name()?);
@@ -88,7 +98,7 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> 
 /// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
 /// borrowed from `data`.
 pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
-    let mut r = Reader::new(data, base);
+    let mut r = reader(data, base)?;
     r.vec(|r| {
         let name = r.name()?.as_bytes();
         let kind = kind(r)?;
@@ -141,5 +151,20 @@ mod tests {
         let err = imports(&[1, 1, b'a', 1, b'b', 0], 10).unwrap_err();
         assert_eq!(err.offset, 16, "truncated after the kind");
         assert!(exports(&[0xff, 0xff, 0xff, 0xff, 0x0f], 0).is_err(), "bounded count");
+    }
+
+    /// Found by the `sections` fuzz target: a payload whose offset plus length overflows a
+    /// `usize` made the reader's offset arithmetic overflow (a panic with overflow checks on).
+    #[test]
+    fn payload_past_the_address_space_is_an_error() {
+        let data = [3, 3, b'e', b'n', b'v', 6, b'm', b'e', b'm', b'o', b'r', 2, 0, 0];
+        for base in [usize::MAX, usize::MAX - 13] {
+            let err = imports(&data, base).unwrap_err();
+            assert_eq!(err, ParseError { offset: base, reason: "section extends past the end of the address space" });
+            assert_eq!(exports(&data, base).unwrap_err(), err);
+        }
+        // Ending exactly at usize::MAX still fits: the parse runs (and fails on its own).
+        let err = imports(&data, usize::MAX - 14).unwrap_err();
+        assert_eq!(err, ParseError { offset: usize::MAX, reason: "unexpected end of section" });
     }
 }

@@ -2,11 +2,13 @@
 //! can be kept as a unit test with its input as a literal (see `docs/fuzzing.md`).
 
 use crate::dylink::{Dylink, OwnedDylink, Subsection, Subsections};
+use crate::host::ExternKind;
 use crate::flags::RtldFlags;
 use crate::linker::{Linker, Scope, SearchEnv};
 use crate::linktime::{basename, parse_table, FindError};
 use crate::model::{wasm, Exp, Model, ModuleSpec, World};
 use crate::search::{candidates, dirname, expand_origin, normalize};
+use crate::sections;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -52,14 +54,31 @@ fn assert_empty(l: &Linker<Model>, model: &Model, what: &str) {
     assert!(model.0.borrow().live_allocs.is_empty(), "{what}: memory released");
 }
 
+/// The guest's section parsers read what the host's walker read from the same bytes.
+fn same_sections(spec: &ModuleSpec) {
+    for (id, s) in &spec.raw_sections {
+        let at = s.offset as usize;
+        if *id == sections::IMPORT {
+            let got = sections::imports(&s.data, at).expect("an import section the host accepted");
+            let got: Vec<_> = got.into_iter().map(|i| (i.module, i.name, i.kind)).collect();
+            assert_eq!(got, spec.imports, "imports");
+        } else {
+            let got = sections::exports(&s.data, at).expect("an export section the host accepted");
+            let got = got.into_iter().filter(|(_, k)| matches!(k, ExternKind::Func | ExternKind::Global));
+            assert!(got.map(|(n, _)| n).eq(spec.exports.iter().map(|(n, _)| n.as_bytes())), "exports");
+        }
+    }
+}
+
 /// The metadata path the linker takes for whole modules, from arbitrary bytes.
 ///
 /// Input: a mode byte, a line of whitespace-separated library names, `\n`, then one or more
 /// WebAssembly modules, each starting with its `\0asm` magic. Module `i` is served by the
 /// model host under name `i` of the line (`lib<i>.so` when the line has fewer). The model
 /// host reads each module the way a real host does ([`wasm::parse`]: the first `dylink.0`
-/// custom section and where it starts, the imports, the exports); the linker then does the
-/// rest: placement check, `dylink.0` parsing, search, dependencies, memory and table
+/// custom section and where it starts, the imports, the exports) and serves the import and
+/// export sections as the module holds them, so the guest's [`sections`] parsers read the
+/// fuzzer's bytes (and must agree with the host's walker); the linker then does the rest: placement check, `dylink.0` parsing, search, dependencies, memory and table
 /// placement, binding (GOT cells, late binding in cycles), instantiation, rollback.
 /// Mode bits: 1 NOW, 2 GLOBAL, 4 NODELETE, 8 also open `lib1.so`, 0x20 bind `__cxa_atexit`,
 /// 0x40 instantiating the last module fails, 0x80 `LD_LIBRARY_PATH=sub:.`.
@@ -85,6 +104,7 @@ pub fn module_metadata(data: &[u8]) {
         let name = names.get(i).map_or_else(|| format!("lib{i}.so"), |s| s.to_string());
         match wasm::parse(bytes) {
             Ok(spec) => {
+                same_sections(&spec);
                 specs.push(spec.clone());
                 files.push((name, spec));
             }
@@ -239,6 +259,82 @@ pub fn dylink_parse(data: &[u8]) {
     assert_eq!(seen_error, at_base.is_err());
 }
 
+// ---- sections -----------------------------------------------------------------------------
+
+/// Where `needle` occurs in `hay` at or after `from`: the end of the first occurrence.
+fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(from);
+    }
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p + needle.len())
+}
+
+/// `sections::imports` and `sections::exports` on the same arbitrary bytes. Input: the
+/// payload's offset in the module binary (`base`, u64 LE, taken as a `usize`), then the
+/// payload. Properties: no panic; an error offset lies in `base..=base + payload.len()`;
+/// every export name is a subslice of the payload; every import's module and name are valid
+/// UTF-8 (they are `String`s) and occur in the payload, in order; parsing twice gives the
+/// same result; and (when `base + payload.len()` fits in a `usize`) parsing at 0 gives the
+/// same result with offsets `base` lower.
+pub fn sections(data: &[u8]) {
+    let Some((b, payload)) = data.split_first_chunk::<8>() else { return };
+    let base = u64::from_le_bytes(*b) as usize;
+    let fits = base.checked_add(payload.len()).is_some();
+    let in_range = |offset: usize| offset >= base && offset - base <= payload.len();
+
+    let imports = sections::imports(payload, base);
+    assert_eq!(imports, sections::imports(payload, base), "imports: deterministic");
+    match &imports {
+        Ok(list) => {
+            assert!(list.len() <= payload.len());
+            let mut at = 0;
+            for i in list {
+                for s in [&i.module, &i.name] {
+                    assert!(core::str::from_utf8(s.as_bytes()).is_ok());
+                    at = find_from(payload, s.as_bytes(), at)
+                        .unwrap_or_else(|| panic!("import name {s:?} is not in the payload after byte {at}"));
+                }
+            }
+        }
+        Err(e) => {
+            assert!(in_range(e.offset), "import error offset {} outside {base}+{}", e.offset, payload.len());
+            let _ = e.to_string();
+        }
+    }
+    if fits {
+        match (&imports, sections::imports(payload, 0)) {
+            (Ok(a), Ok(z)) => assert_eq!(a, &z),
+            (Err(a), Err(z)) => assert_eq!((a.offset, a.reason), (z.offset + base, z.reason)),
+            _ => panic!("imports: the result depends on the base offset"),
+        }
+    }
+
+    let exports = sections::exports(payload, base);
+    assert_eq!(exports, sections::exports(payload, base), "exports: deterministic");
+    match &exports {
+        Ok(list) => {
+            assert!(list.len() <= payload.len());
+            let whole = payload.as_ptr_range();
+            for (name, _) in list {
+                let r = name.as_ptr_range();
+                assert!(r.start >= whole.start && r.end <= whole.end, "export name outside the payload");
+                assert!(core::str::from_utf8(name).is_ok());
+            }
+        }
+        Err(e) => {
+            assert!(in_range(e.offset), "export error offset {} outside {base}+{}", e.offset, payload.len());
+            let _ = e.to_string();
+        }
+    }
+    if fits {
+        match (&exports, sections::exports(payload, 0)) {
+            (Ok(a), Ok(z)) => assert_eq!(a, &z),
+            (Err(a), Err(z)) => assert_eq!((a.offset, a.reason), (z.offset + base, z.reason)),
+            _ => panic!("exports: the result depends on the base offset"),
+        }
+    }
+}
+
 // ---- search_paths ------------------------------------------------------------------------
 
 fn check_normal(path: &str) {
@@ -329,4 +425,16 @@ pub fn linktime_table(data: &[u8]) {
 mod regressions {
     //! Inputs the fuzz targets found, kept as literals.
     use super::*;
+
+    /// `sections`: base `usize::MAX` (on wasm32, a section offset near 4 GiB) made the
+    /// reader's offset arithmetic overflow; now an error at `base`.
+    #[test]
+    fn sections_base_overflow() {
+        sections(&[
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x03, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65,
+            0x6d, 0x6f, 0x72, 0x02, 0x00, 0x00, 0x03, 0x65, 0x6e, 0x76, 0x0d, 0x7e, 0x5f, 0x5f, 0x6d, 0x65,
+            0x4c, 0x6f, 0x72, 0x79, 0x5f, 0x62, 0x2d, 0x00, 0x00, 0x03, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d,
+            0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x00, 0x5f, 0x62, 0x61, 0x73, 0x67, 0x03, 0x7f, 0x00,
+        ]);
+    }
 }

@@ -51,6 +51,10 @@ pub struct ModuleSpec {
     pub no_dylink: bool,
     pub imports: Vec<(String, String, ExternKind)>,
     pub exports: Vec<(String, Exp)>,
+    /// The import and export sections as a module binary holds them (kept by
+    /// [`wasm::parse`]): served by `section(id)` as they are, so the guest parses the real
+    /// bytes. Sections not here are encoded from `imports` and `exports`.
+    pub raw_sections: Vec<(u8, Section)>,
 }
 
 /// Everything the model host holds.
@@ -147,6 +151,9 @@ impl Host for Model {
         }
     }
     fn section(&mut self, m: &(String, ModuleSpec), id: u8) -> Option<Section> {
+        if let Some((_, s)) = m.1.raw_sections.iter().find(|(i, _)| *i == id) {
+            return Some(s.clone());
+        }
         let data = match id {
             sections::IMPORT => encode_imports(&m.1),
             sections::EXPORT => encode_exports(&m.1),

@@ -4,7 +4,7 @@
 //! `invalid-module` error, as a real host would report.
 
 use super::{Exp, ModuleSpec};
-use crate::host::{ExternKind, HostError, HostErrorCode};
+use crate::host::{ExternKind, HostError, HostErrorCode, Section};
 use alloc::string::String;
 
 struct Bytes<'a> {
@@ -50,6 +50,14 @@ impl<'a> Bytes<'a> {
         core::str::from_utf8(self.take(n)?).map_err(|_| "malformed UTF-8 encoding")
     }
 
+    /// A value or reference type; a typed reference (`0x63`/`0x64`) carries a heap type.
+    fn valtype(&mut self) -> R<()> {
+        if matches!(self.u8()?, 0x63 | 0x64) {
+            self.u32()?;
+        }
+        Ok(())
+    }
+
     fn limits(&mut self) -> R<()> {
         let flags = self.u8()?;
         self.u32()?;
@@ -69,6 +77,17 @@ fn kind(b: u8) -> R<ExternKind> {
         4 => ExternKind::Tag,
         _ => return Err("malformed import kind"),
     })
+}
+
+/// Keeps an import or export section's bytes for the model host to serve. A second one is
+/// an error (as in a real host), so the raw section and the lists agree.
+fn keep_raw(spec: &mut ModuleSpec, id: u8, start: usize, offset: usize, body: &[u8]) -> R<()> {
+    if spec.raw_sections.iter().any(|(i, _)| *i == id) {
+        return Err("duplicate section");
+    }
+    let at = |p: usize| u32::try_from(p).map_err(|_| "module too large");
+    spec.raw_sections.push((id, Section { start: at(start)?, offset: at(offset)?, data: body.to_vec() }));
+    Ok(())
 }
 
 /// Reads a module. An exported global's value (a data symbol's offset) is modelled as its
@@ -105,6 +124,7 @@ fn parse_inner(bytes: &[u8]) -> R<ModuleSpec> {
                 continue;
             }
             2 => {
+                keep_raw(&mut spec, id, start_of_section, start, body)?;
                 for _ in 0..s.u32()? {
                     let module = String::from(s.name()?);
                     let field = String::from(s.name()?);
@@ -112,11 +132,14 @@ fn parse_inner(bytes: &[u8]) -> R<ModuleSpec> {
                     match k {
                         ExternKind::Func => drop(s.u32()?),
                         ExternKind::Table => {
-                            s.u8()?;
+                            s.valtype()?;
                             s.limits()?;
                         }
                         ExternKind::Memory => s.limits()?,
-                        ExternKind::Global => drop(s.take(2)?),
+                        ExternKind::Global => {
+                            s.valtype()?;
+                            s.u8()?;
+                        }
                         ExternKind::Tag => {
                             s.u8()?;
                             s.u32()?;
@@ -126,6 +149,7 @@ fn parse_inner(bytes: &[u8]) -> R<ModuleSpec> {
                 }
             }
             7 => {
+                keep_raw(&mut spec, id, start_of_section, start, body)?;
                 for _ in 0..s.u32()? {
                     let name = String::from(s.name()?);
                     let k = kind(s.u8()?)?;
@@ -175,5 +199,23 @@ mod tests {
         assert_eq!(s.exports, alloc::vec![(String::from("g"), Exp::Global(12)), (String::from("h"), Exp::Func)]);
         assert_eq!(parse(b"\0asm\x02\0\0\0").unwrap_err().code, HostErrorCode::InvalidModule);
         assert!(parse(&m[..m.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn keeps_raw_import_and_export_sections() {
+        let mut m = Vec::from(*b"\0asm\x01\0\0\0");
+        // import env.g (global, typed reference (ref null 0), immutable), env.f (func 0)
+        m.extend_from_slice(&[2, 19, 2, 3, b'e', b'n', b'v', 1, b'g', 3, 0x63, 0, 0]);
+        m.extend_from_slice(&[3, b'e', b'n', b'v', 1, b'f', 0, 0]);
+        m.extend_from_slice(&[7, 5, 1, 1, b'h', 0, 1]);
+        let s = parse(&m).unwrap();
+        assert_eq!(s.imports.len(), 2);
+        let (id, imp) = &s.raw_sections[0];
+        assert_eq!((*id, imp.start, imp.offset, imp.data.as_slice()), (2, 8, 10, &m[10..29]));
+        let got = crate::sections::imports(&imp.data, imp.offset as usize).unwrap();
+        assert_eq!((got[0].name.as_str(), got[1].name.as_str()), ("g", "f"));
+        assert_eq!(s.raw_sections[1].1.data, [1, 1, b'h', 0, 1]);
+        m.extend_from_slice(&[7, 1, 0]);
+        assert!(parse(&m).is_err(), "a second export section");
     }
 }
