@@ -102,6 +102,7 @@ pub struct Dylink<'a> {
 impl<'a> Dylink<'a> {
     /// Parses a `dylink.0` payload that starts at byte `base` of the module binary.
     pub fn parse(data: &'a [u8], base: usize) -> Result<Self, ParseError> {
+        Reader::new(data, base)?;
         let mut out = Dylink::default();
         for sub in Subsections::new(data, base) {
             match sub? {
@@ -186,12 +187,19 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(data: &'a [u8], base: usize) -> Self {
-        Reader { data, pos: 0, base }
+    /// A reader over `data`, which starts at byte `base` of the module; an error if the
+    /// offsets it would report do not fit in a `usize` (a host-reported `base` near the top of
+    /// the address space).
+    pub(crate) fn new(data: &'a [u8], base: usize) -> Result<Self, ParseError> {
+        match base.checked_add(data.len()) {
+            Some(_) => Ok(Reader { data, pos: 0, base }),
+            None => Err(ParseError { offset: base, reason: "section extends past the end of the address space" }),
+        }
     }
 
     pub(crate) fn offset(&self) -> usize {
-        self.base + self.pos
+        // Saturating: `Subsections::new` builds a reader without `new`'s check.
+        self.base.saturating_add(self.pos)
     }
 
     pub(crate) fn at_end(&self) -> bool {
@@ -382,6 +390,15 @@ mod tests {
     fn bad_alignment() {
         let err = Dylink::parse(&[1, 4, 0, 40, 0, 0], 0).unwrap_err();
         assert_eq!(err, ParseError { offset: 3, reason: "alignment exponent out of range" });
+    }
+
+    #[test]
+    fn base_near_the_top_of_the_address_space() {
+        let err = Dylink::parse(&[1, 0], usize::MAX).unwrap_err();
+        assert_eq!(err, ParseError { offset: usize::MAX, reason: "section extends past the end of the address space" });
+        // The iterator alone (no check) reports saturated offsets instead of overflowing.
+        let err = Subsections::new(&[1, 9], usize::MAX - 1).next().unwrap().unwrap_err();
+        assert_eq!(err.offset, usize::MAX);
     }
 
     #[test]

@@ -56,19 +56,10 @@ fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
     Ok(())
 }
 
-/// A reader over a payload at `base`. A payload said to end beyond `usize::MAX` is an
-/// error: the offsets the reader reports would overflow (on wasm32, a host's section offset
-/// near 4 GiB does that).
-fn reader(data: &[u8], base: usize) -> Result<Reader<'_>, ParseError> {
-    match base.checked_add(data.len()) {
-        Some(_) => Ok(Reader::new(data, base)),
-        None => Err(ParseError { offset: base, reason: "section extends past the end of the address space" }),
-    }
-}
 
 /// The imports in an import-section payload that starts at byte `base` of the module.
 pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> {
-    let mut r = reader(data, base)?;
+    let mut r = Reader::new(data, base)?;
     r.vec(|r| {
         let module = String::from(r.name()?);
         let name = String::from(r.name()?);
@@ -98,7 +89,7 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> 
 /// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
 /// borrowed from `data`.
 pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
-    let mut r = reader(data, base)?;
+    let mut r = Reader::new(data, base)?;
     r.vec(|r| {
         let name = r.name()?.as_bytes();
         let kind = kind(r)?;
