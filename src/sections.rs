@@ -56,7 +56,6 @@ fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
     Ok(())
 }
 
-
 /// The imports in an import-section payload that starts at byte `base` of the module.
 pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> {
     let mut r = Reader::new(data, base)?;
