@@ -3,7 +3,6 @@
 use crate::host::{
     Binding, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
 };
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::alloc::Layout;
 
@@ -141,6 +140,3 @@ impl Host for WitHost {
     }
 
 }
-
-// `String` is used by the generated bindings' signatures.
-const _: Option<String> = None;

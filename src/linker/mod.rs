@@ -205,10 +205,6 @@ impl<H: Host> Linker<H> {
         self.cxa_atexit_slot = slot;
     }
 
-    pub fn host_mut(&mut self) -> &mut H {
-        &mut self.host
-    }
-
     /// The main program's entry, created on first use from the caller's exports.
     pub fn main_handle(&mut self) -> Result<Handle, DlError> {
         if let Some(h) = self.main {
