@@ -5,46 +5,30 @@ modules, their dylink.0 payloads, and import/export section payloads), the real
 link-time table in src/linktime.rs, and a few hand-written name lists."""
 import pathlib
 import re
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import dylink  # noqa: E402  (scripts/dylink.py: the section walker the link tool uses)
 C = ROOT / "target" / "c-tests"
 SEEDS = ROOT / "fuzz" / "seeds"
 
 
-def leb(data, pos):
-    v = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            return v, pos
-
-
 def dylink_payload(module):
-    pos = 8
-    while pos < len(module):
-        sid = module[pos]
-        size, body = leb(module, pos + 1)
+    for sid, _, payload in dylink.sections_at(module):
         if sid == 0:
-            n, p = leb(module, body)
-            if module[p : p + n] == b"dylink.0":
-                return module[p + n : body + size]
-        pos = body + size
+            name, p = dylink._name(payload, 0)
+            if name == "dylink.0":
+                return payload[p:]
     return None
 
 
 def section_payloads(module):
     """{id: (offset of the payload in the module, payload)} of the non-custom sections."""
     out = {}
-    pos = 8
-    while pos < len(module):
-        sid = module[pos]
-        size, body = leb(module, pos + 1)
+    for sid, offset, payload in dylink.sections_at(module):
         if sid != 0:
-            out.setdefault(sid, (body, module[body : body + size]))
-        pos = body + size
+            out.setdefault(sid, (offset, payload))
     return out
 
 

@@ -28,16 +28,22 @@ def _name(buf, pos):
     return buf[pos:pos + n].decode("utf-8"), pos + n
 
 
-def sections(buf):
-    """Yield (id, payload) for each section of a core module."""
+def sections_at(buf):
+    """Yield (id, offset of the payload in buf, payload) for each section of a core module."""
     if buf[:4] != b"\0asm" or buf[4:8] != b"\x01\0\0\0":
         raise ValueError("not a core WebAssembly module")
     pos = 8
     while pos < len(buf):
         sid = buf[pos]
         size, pos = _leb(buf, pos + 1)
-        yield sid, buf[pos:pos + size]
+        yield sid, pos, buf[pos:pos + size]
         pos += size
+
+
+def sections(buf):
+    """Yield (id, payload) for each section of a core module."""
+    for sid, _, payload in sections_at(buf):
+        yield sid, payload
 
 
 def is_side_module(buf):
