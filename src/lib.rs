@@ -31,6 +31,7 @@ pub mod dylink;
 pub mod error;
 pub mod flags;
 pub mod handles;
+mod hash;
 pub mod host;
 pub mod linker;
 pub mod linktime;

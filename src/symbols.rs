@@ -8,8 +8,8 @@
 
 use crate::host::{ExportDesc, ExternKind};
 use alloc::vec::Vec;
-use core::hash::BuildHasher;
-use hashbrown::{DefaultHashBuilder, HashTable};
+use crate::hash::hash_bytes;
+use hashbrown::HashTable;
 
 /// What a symbol is and, once known, its C value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +46,6 @@ impl Symbol {
 pub struct SymbolTable {
     names: Vec<u8>,
     entries: HashTable<Entry>,
-    hasher: DefaultHashBuilder,
 }
 
 struct Entry {
@@ -65,21 +64,21 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 /// synthesises. Only these: other `__wasm_*` names are ordinary symbols (libdl's own
 /// `__wasm_libdl_dlsym_from`, which `dlfcn.h` makes side modules import, is one).
 fn is_internal(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"__wasm_call_ctors"
-            | b"__wasm_call_dtors"
-            | b"__wasm_apply_data_relocs"
-            | b"__wasm_apply_global_relocs"
-            | b"__wasm_apply_tls_relocs"
-            | b"__wasm_apply_global_tls_relocs"
-            | b"__wasm_init_memory"
-            | b"__wasm_init_tls"
-            | b"__stack_pointer"
-            | b"__memory_base"
-            | b"__table_base"
-            | b"__dso_handle"
-    ) || name.starts_with(b"__tls_")
+    const PLUMBING: [&[u8]; 12] = [
+        b"__wasm_call_ctors",
+        b"__wasm_call_dtors",
+        b"__wasm_apply_data_relocs",
+        b"__wasm_apply_global_relocs",
+        b"__wasm_apply_tls_relocs",
+        b"__wasm_apply_global_tls_relocs",
+        b"__wasm_init_memory",
+        b"__wasm_init_tls",
+        b"__stack_pointer",
+        b"__memory_base",
+        b"__table_base",
+        b"__dso_handle",
+    ];
+    name.starts_with(b"__") && (PLUMBING.iter().any(|&p| same(p, name)) || name.starts_with(b"__tls_"))
 }
 
 impl SymbolTable {
@@ -114,7 +113,7 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n), hasher: DefaultHashBuilder::default() }
+        SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n) }
     }
 
     fn name_of<'t>(names: &'t [u8], e: &Entry) -> &'t [u8] {
@@ -123,20 +122,20 @@ impl SymbolTable {
 
     /// Adds `name` unless present (the first definition wins).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
-        let hash = self.hasher.hash_one(name);
+        let hash = hash_bytes(name);
         let names = &self.names;
         if self.entries.find(hash, |e| same(Self::name_of(names, e), name)).is_some() {
             return;
         }
         let start = self.names.len() as u32;
         self.names.extend_from_slice(name);
-        let (names, hasher) = (&self.names, &self.hasher);
+        let names = &self.names;
         let entry = Entry { start, len: name.len() as u32, sym };
-        self.entries.insert_unique(hash, entry, |e| hasher.hash_one(Self::name_of(names, e)));
+        self.entries.insert_unique(hash, entry, |e| hash_bytes(Self::name_of(names, e)));
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        let hash = self.hasher.hash_one(name);
+        let hash = hash_bytes(name);
         self.entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
     }
 
@@ -146,7 +145,7 @@ impl SymbolTable {
 
     /// Records a resolved value.
     pub fn resolve(&mut self, name: &[u8], value: u32) {
-        let hash = self.hasher.hash_one(name);
+        let hash = hash_bytes(name);
         let names = &self.names;
         if let Some(e) = self.entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
             e.sym = match e.sym {

@@ -15,6 +15,7 @@ use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::Host;
 use alloc::vec::Vec;
+use crate::hash::FxBuildHasher;
 use hashbrown::HashSet;
 
 /// Libraries being unloaded, and the destructors to run before [`Linker::finish_close`].
@@ -46,7 +47,7 @@ impl<H: Host> Linker<H> {
 
     /// Marks what is reachable from the roots and starts unloading everything else.
     fn unload_unreachable(&mut self) -> Closing {
-        let mut reachable: HashSet<Handle> = HashSet::new();
+        let mut reachable: HashSet<Handle, FxBuildHasher> = HashSet::default();
         let mut stack: Vec<Handle> = self
             .libs
             .iter()

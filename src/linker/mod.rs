@@ -20,6 +20,7 @@ use crate::linktime::Libraries;
 use crate::symbols::SymbolTable;
 use alloc::string::String;
 use alloc::vec::Vec;
+use crate::hash::FxBuildHasher;
 use hashbrown::HashMap;
 
 pub use close::Closing;
@@ -110,7 +111,7 @@ pub struct Opened {
 pub struct Linker<H: Host> {
     pub(crate) host: H,
     pub(crate) libs: HandleTable<Library<H>>,
-    by_name: HashMap<String, Handle>,
+    by_name: HashMap<String, Handle, FxBuildHasher>,
     /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
     global_scope: Vec<Handle>,
     main: Option<Handle>,
@@ -137,7 +138,7 @@ impl<H: Host> Linker<H> {
         Linker {
             host,
             libs: HandleTable::default(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             global_scope: Vec::new(),
             main: None,
             ready_seq: 0,
