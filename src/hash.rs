@@ -1,5 +1,5 @@
 //! The crate's one hash function: the multiply-rotate scheme of rustc's FxHash, applied 8 bytes
-//! at a time. Names and handles come from the program and its libraries, not from an
+//! at a time, with a final mix. Names and handles come from the program and its libraries, not from an
 //! adversary that could aim collisions at a table, and one 64-bit multiply per word is cheap
 //! on wasm32, where a 128-bit multiply (as in foldhash) is not. It also keeps hashbrown's
 //! default hasher (and its seeding) out of `libdl.so`.
@@ -48,8 +48,15 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The state, finalised with a xor-shift-multiply mix: the multiply alone leaves the low
+    /// bits (hashbrown's bucket index) depending only on the low bytes of each word, which are
+    /// the same for names sharing a prefix ("bfn_0".."bfn_9999" all collided).
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
     }
 }
 
@@ -76,6 +83,20 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_a_common_prefix_spread_over_buckets() {
+        // hashbrown indexes buckets with the low bits and tags with the top 7.
+        let mut low = std::collections::BTreeSet::new();
+        let mut top = std::collections::BTreeSet::new();
+        for i in 0..1024 {
+            let h = hash_bytes(std::format!("bfn_{i}").as_bytes());
+            low.insert(h & 1023);
+            top.insert(h >> 57);
+        }
+        assert!(low.len() > 600, "low bits spread: {} of 1024", low.len());
+        assert_eq!(top.len(), 128, "every tag value used");
+    }
 
     #[test]
     fn distinguishes_lengths_and_contents() {
