@@ -4,7 +4,7 @@
 //! compared with the transcript.
 
 mod support;
-use support::{read_leb, root, write_leb as leb, Scratch};
+use support::{expected_in, read_leb, write_leb as leb, Scratch};
 
 /// The LEB128 at `bytes[*p..]`, advancing `p`.
 fn leb_at(bytes: &[u8], p: &mut usize) -> u32 {
@@ -59,12 +59,7 @@ fn with_mem_info(dylink: &[u8], body: &[u8]) -> Vec<u8> {
 #[test]
 fn bad_input_catalogue() {
     let s = Scratch::new("catalogue");
-    let lib = |src: &str, out: &str, extra: &[&str]| {
-        let src = root().join("tests/c/catalogue").join(src);
-        let mut args = vec!["-fPIC", "-shared", "-O1", src.to_str().unwrap(), "-o", out];
-        args.extend_from_slice(extra);
-        s.cc(&args);
-    };
+    let lib = |src: &str, out: &str, extra: &[&str]| s.side_module_in("catalogue", src, out, extra);
     lib("libgood.c", "libgood.so", &[]);
     let good = std::fs::read(s.path("libgood.so")).unwrap();
     let (dylink, rest) = split_dylink(&good);
@@ -97,8 +92,6 @@ fn bad_input_catalogue() {
     let _ = std::fs::remove_file(s.path("libescape.so"));
     std::os::unix::fs::symlink("../catalogue-outside.so", s.path("libescape.so")).unwrap();
 
-    let main = root().join("tests/c/catalogue/catalogue.c");
-    s.cc(&["-O1", main.to_str().unwrap(), "-o", "catalogue.wasm", "-ldl"]);
-    let expected = std::fs::read_to_string(root().join("tests/c/catalogue/catalogue.expected")).unwrap();
-    s.run("catalogue.wasm", &[], &[]).expect(&expected);
+    s.program_in("catalogue", "catalogue.c", "catalogue.wasm", &[]);
+    s.run("catalogue.wasm", &[], &[]).expect(&expected_in("catalogue", "catalogue.expected"));
 }

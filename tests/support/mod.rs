@@ -39,19 +39,21 @@ impl Scratch {
         self.dir.join(rel)
     }
 
-    /// Runs the C driver in the scratch directory; panics with its output on failure.
-    pub fn cc(&self, args: &[&str]) {
-        let out = Command::new(root().join("bin/wasm32-wasip2-clang"))
+    /// Runs `bin/<tool>` in the scratch directory (with `-I tests/c`); panics with its
+    /// output on failure.
+    fn tool(&self, tool: &str, args: &[&str]) {
+        let out = Command::new(root().join("bin").join(tool))
             .args(args)
             .arg(format!("-I{}", root().join("tests/c").display()))
             .current_dir(&self.dir)
             .output()
-            .expect("run wasm32-wasip2-clang");
-        assert!(
-            out.status.success(),
-            "wasm32-wasip2-clang {args:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .unwrap_or_else(|e| panic!("run {tool}: {e}"));
+        assert!(out.status.success(), "{tool} {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Runs the C driver in the scratch directory; panics with its output on failure.
+    pub fn cc(&self, args: &[&str]) {
+        self.tool("wasm32-wasip2-clang", args);
     }
 
     /// `lib<name>.so` from `tests/c/runtime/<src>` plus extra flags (e.g. `-L. -lbar`).
@@ -70,7 +72,12 @@ impl Scratch {
 
     /// A main program `<out>` from `tests/c/runtime/<src>`, linked with -ldl.
     pub fn program(&self, src: &str, out: &str, extra: &[&str]) {
-        let src = source(src);
+        self.program_in("runtime", src, out, extra);
+    }
+
+    /// A main program `<out>` from `tests/c/<dir>/<src>`, linked with -ldl.
+    pub fn program_in(&self, dir: &str, src: &str, out: &str, extra: &[&str]) {
+        let src = source_in(dir, src);
         let mut args = vec!["-O1", src.to_str().unwrap(), "-o", out];
         args.extend_from_slice(extra);
         args.push("-ldl");
@@ -125,17 +132,7 @@ impl Scratch {
     /// Runs `bin/wasm32-wasip2-link` in the scratch directory (with `-I tests/c`); panics
     /// with its output on failure.
     pub fn link(&self, args: &[&str]) {
-        let out = Command::new(root().join("bin/wasm32-wasip2-link"))
-            .args(args)
-            .arg(format!("-I{}", root().join("tests/c").display()))
-            .current_dir(&self.dir)
-            .output()
-            .expect("run wasm32-wasip2-link");
-        assert!(
-            out.status.success(),
-            "wasm32-wasip2-link {args:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.tool("wasm32-wasip2-link", args);
     }
 
     /// A link-time mode component `out` from `tests/c/<dir>/<src>`, linked with `-ldl` (the
