@@ -181,18 +181,23 @@ def median(v):
     return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
 
 
-def host_split(total, prof):
-    """Per-dlopen host time from the reference host's profile: compile+instantiate
-    (loader.load + Module.instantiate) and all other module-loader calls. Calls of a method
-    made k times per dlopen are attributed k at a time; the rest goes to the first (warm-up)."""
-    n = len(total)
-    ci, other = [0.0] * n, [0.0] * n
-    for name, calls in prof.items():
-        target = ci if name in ("loader.load", "Module.instantiate") else other
-        k = len(calls) // n if len(calls) >= n else 0
-        for i, c in enumerate(calls):
-            target[min(i // k, n - 1) if k else 0] += c
-    return ci, other
+COMPILE_INSTANTIATE = ("loader.load", "Module.instantiate")
+
+
+def host_split(intervals, prof):
+    """Per dlopen (one [start, end] clock interval each), from the reference host's profile
+    (bin/dlrun's DLRUN_PROFILE: [start, duration] of every call): the host's implementation of
+    compile+instantiate (loader.load, Module.instantiate) and of the other loader calls; jco's
+    bindings around them (the calls as the guest's code sees them minus the implementations);
+    and the number of calls. The guest side is what remains of the interval."""
+    out = []
+    for t0, t1 in intervals:
+        inside = lambda key: [d for s, d in prof.get(key, []) if t0 <= s and s + d <= t1]
+        ci = sum(sum(inside(k)) for k in COMPILE_INSTANTIATE)
+        impl = sum(sum(inside(k)) for k in prof if not k.startswith("guest:"))
+        seen = [d for k in prof if k.startswith("guest:") for d in inside(k)]
+        out.append((ci, impl - ci, sum(seen) - impl, sum(seen), len(seen)))
+    return out
 
 
 def stats(v):
@@ -217,16 +222,18 @@ def measure():
             res, raw, err = run_bench(col, ["open", str(n), str(OPEN_REPS)], profile=prof)
             results[col].update(res)
             total = raw.get("dlopen_%d_each" % n)
+            iv = raw.get("dlopen_%d_interval" % n)
             if "dlopen_%d_batched" % n in raw:
                 results[col].setdefault("_open_batched", []).append(n)
-            if prof and total and os.path.exists(prof):
+            if prof and total and iv and os.path.exists(prof):
                 with open(prof) as f:
-                    ci, other = host_split(total, json.load(f))
-                guest = [t - c - o for t, c, o in zip(total, ci, other)]
-                # drop the 3 probes (first), as the guest's own report does
-                results[col]["dlopen_host_ci_%d" % n] = stats(ci[3:])
-                results[col]["dlopen_host_other_%d" % n] = stats(other[3:])
-                results[col]["dlopen_guest_%d" % n] = stats(guest[3:])
+                    split = host_split(list(zip(iv[0::2], iv[1::2])), json.load(f))
+                ci, other, glue, seen, calls = zip(*split)
+                results[col]["dlopen_host_ci_%d" % n] = stats(ci)
+                results[col]["dlopen_host_other_%d" % n] = stats(other)
+                results[col]["dlopen_host_glue_%d" % n] = stats(glue)
+                results[col]["dlopen_host_calls_%d" % n] = stats(calls)
+                results[col]["dlopen_guest_%d" % n] = stats([t - h for t, h in zip(total, seen)])
         prof = os.path.join(B, "profile.json") if col == "rt/jco" else None
         if prof and os.path.exists(prof):
             os.remove(prof)
@@ -238,7 +245,7 @@ def measure():
         if prof and os.path.exists(prof):
             with open(prof) as f:
                 p = json.load(f)
-            host = sum(p.get("loader.load", [])) + sum(p.get("Module.instantiate", []))
+            host = sum(d for k in COMPILE_INSTANTIATE for _, d in p.get(k, []))
             v = host / SCALE_LIBS
             results[col]["scale_host_ci_each"] = (v, v, v)
         log("%-9s done in %.0f s" % (col, time.time() - t0))
@@ -279,17 +286,23 @@ ROWS = [
     ("call via pointer to main's fn", "call_local", "ns"),
     ("call via dlsym'd pointer", "call_dlsym", "ns"),
     ("dlopen 100 exports (total)", "dlopen_100", "us"),
-    ("  host compile+instantiate", "dlopen_host_ci_100", "us"),
-    ("  host, other loader calls", "dlopen_host_other_100", "us"),
-    ("  guest side (total - host)", "dlopen_guest_100", "us"),
+    ("  host: compile+instantiate", "dlopen_host_ci_100", "us"),
+    ("  host: other loader calls", "dlopen_host_other_100", "us"),
+    ("  host: jco bindings of calls", "dlopen_host_glue_100", "us"),
+    ("  host calls per dlopen", "dlopen_host_calls_100", "n"),
+    ("  guest side (linking work)", "dlopen_guest_100", "us"),
     ("dlopen 1,000 exports (total)", "dlopen_1000", "us"),
-    ("  host compile+instantiate", "dlopen_host_ci_1000", "us"),
-    ("  host, other loader calls", "dlopen_host_other_1000", "us"),
-    ("  guest side (total - host)", "dlopen_guest_1000", "us"),
+    ("  host: compile+instantiate", "dlopen_host_ci_1000", "us"),
+    ("  host: other loader calls", "dlopen_host_other_1000", "us"),
+    ("  host: jco bindings of calls", "dlopen_host_glue_1000", "us"),
+    ("  host calls per dlopen", "dlopen_host_calls_1000", "n"),
+    ("  guest side (linking work)", "dlopen_guest_1000", "us"),
     ("dlopen 10,000 exports (total)", "dlopen_10000", "us"),
-    ("  host compile+instantiate", "dlopen_host_ci_10000", "us"),
-    ("  host, other loader calls", "dlopen_host_other_10000", "us"),
-    ("  guest side (total - host)", "dlopen_guest_10000", "us"),
+    ("  host: compile+instantiate", "dlopen_host_ci_10000", "us"),
+    ("  host: other loader calls", "dlopen_host_other_10000", "us"),
+    ("  host: jco bindings of calls", "dlopen_host_glue_10000", "us"),
+    ("  host calls per dlopen", "dlopen_host_calls_10000", "n"),
+    ("  guest side (linking work)", "dlopen_guest_10000", "us"),
     ("1,000 libs*: dlopen each (GLOBAL)", "scale_dlopen_each", "us"),
     ("  of which host compile+inst.", "scale_host_ci_each", "us"),
     ("1,000 libs*: dlsym(RTLD_DEFAULT)", "dlsym_default_scale", "ns"),
@@ -302,7 +315,7 @@ def fmt(v, unit, full=True):
         return "n/a"
     scale = 1000.0 if unit == "us" else 1.0
     m, lo, hi = (x / scale for x in v)
-    digits = 0 if abs(m) >= 100 or unit == "B" else (1 if abs(m) >= 10 else (3 if unit == "x" else 2))
+    digits = 0 if abs(m) >= 100 or unit in ("B", "n") else (1 if abs(m) >= 10 else (3 if unit == "x" else 2))
     s = "%.*f" % (digits, m)
     if full and (lo != hi):
         s += " [%.*f-%.*f]" % (digits, lo, digits, hi)

@@ -29,24 +29,41 @@ cli._setCwd('/'); // wasi:cli/environment.initial-cwd, in guest terms
 const preopens = { '.': process.cwd() };
 filesystem._setPreopens(preopens);
 const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
-if (process.env.DLRUN_PROFILE) profileModuleLoader(moduleLoader, process.env.DLRUN_PROFILE);
 
-// DLRUN_PROFILE=FILE (used by bin/bench): time every module-loader call on the host side and
-// write, at exit, JSON { method: [nanoseconds of each call, in order] } to FILE.
-function profileModuleLoader({ loader, types }, file) {
-  const calls = {};
-  const wrap = (obj, name, key) => {
-    const f = obj[name];
-    obj[name] = function (...args) {
-      const t0 = process.hrtime.bigint();
-      try { return f.apply(this, args); } finally { (calls[key] ??= []).push(Number(process.hrtime.bigint() - t0)); }
-    };
-  };
-  for (const name of Object.keys(loader)) wrap(loader, name, `loader.${name}`);
+// DLRUN_PROFILE=FILE (used by bin/bench): time every module-loader call twice, and write, at
+// exit, JSON { key: [[start, duration], ...] } (nanoseconds of process.hrtime, the clock the
+// guest's monotonic clock reads too) to FILE:
+//   "<Class>.<method>" / "loader.<function>": the host's implementation alone;
+//   "guest:<import name>": the whole call as the guest's code sees it, from the core wasm
+//   import to its return, so including jco's lifting, lowering and task bookkeeping.
+const profile = process.env.DLRUN_PROFILE ? {} : null;
+const record = (key, t0) => {
+  (profile[key] ??= []).push([Number(t0), Number(process.hrtime.bigint() - t0)]);
+};
+const timed = (f, key) => function (...args) {
+  const t0 = process.hrtime.bigint();
+  try { return f.apply(this, args); } finally { record(key, t0); }
+};
+if (profile) {
+  const { loader, types } = moduleLoader;
+  for (const name of Object.keys(loader)) loader[name] = timed(loader[name], `loader.${name}`);
   for (const [cls, proto] of Object.entries(types).map(([n, c]) => [n, c.prototype])) {
-    for (const name of Object.getOwnPropertyNames(proto)) if (name !== 'constructor') wrap(proto, name, `${cls}.${name}`);
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor') proto[name] = timed(proto[name], `${cls}.${name}`);
+    }
   }
-  process.on('exit', () => writeFileSync(file, JSON.stringify(calls)));
+  process.on('exit', () => writeFileSync(process.env.DLRUN_PROFILE, JSON.stringify(profile)));
+}
+
+// With DLRUN_PROFILE, the module-loader imports of a core module, each wrapped in a timer.
+function timedImports(coreImports) {
+  if (!profile || !coreImports) return coreImports;
+  const out = {};
+  for (const [ns, fns] of Object.entries(coreImports)) {
+    if (!ns.startsWith('wasi:module-loader/')) { out[ns] = fns; continue; }
+    out[ns] = Object.fromEntries(Object.entries(fns).map(([n, f]) => [n, typeof f === 'function' ? timed(f, `guest:${n}`) : f]));
+  }
+  return out;
 }
 
 // Interface name -> implementation. jco asks for unversioned names ('wasi:cli/exit') unless
@@ -95,7 +112,7 @@ const imports = new Proxy(interfaces, {
 // best dlopen of a 1,000-export library 2.9 ms async, 1.8 ms sync).
 let callerSeen = false;
 function instantiateCore(module, coreImports) {
-  const instance = new WebAssembly.Instance(module, coreImports);
+  const instance = new WebAssembly.Instance(module, timedImports(coreImports));
   if (!callerSeen && instance.exports.__indirect_function_table instanceof WebAssembly.Table) {
     callerSeen = true;
     moduleLoader.setCaller(instance, module);
