@@ -10,6 +10,7 @@ use crate::dylink::{ParseError, Reader};
 use crate::host::{ExternKind, ImportDesc};
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::ops::Range;
 
 /// Section id of the import section.
 pub const IMPORT: u8 = 2;
@@ -85,16 +86,33 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> 
     })
 }
 
-/// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
-/// borrowed from `data`.
-pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
+/// Calls `f(name, kind)` for each export of an export-section payload starting at byte `base`
+/// of the module, `name` being the range of the name's bytes in `data`. Names are not checked
+/// for UTF-8: the host compiled (validated) the module, and symbol lookups compare bytes.
+pub fn each_export(
+    data: &[u8],
+    base: usize,
+    mut f: impl FnMut(Range<usize>, ExternKind),
+) -> Result<usize, ParseError> {
     let mut r = Reader::new(data, base)?;
-    r.vec(|r| {
-        let name = r.name()?.as_bytes();
-        let kind = kind(r)?;
+    let n = r.count()?;
+    for _ in 0..n {
+        let len = r.u32()? as usize;
+        let start = r.pos();
+        r.bytes(len, "name extends past the end of the section")?;
+        let kind = kind(&mut r)?;
         r.u32()?;
-        Ok((name, kind))
-    })
+        f(start..start + len, kind);
+    }
+    Ok(n)
+}
+
+/// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
+/// borrowed from `data` (see [`each_export`]).
+pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
+    let mut v = Vec::new();
+    each_export(data, base, |name, kind| v.push((&data[name], kind)))?;
+    Ok(v)
 }
 
 #[cfg(test)]

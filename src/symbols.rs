@@ -6,7 +6,9 @@
 //! looked up, then cached. Lookups are hash-map hits on the name bytes, so `dlsym` never
 //! scans, and never crosses into the host once a symbol has been seen.
 
+use crate::dylink::ParseError;
 use crate::host::{ExportDesc, ExternKind};
+use crate::sections;
 use alloc::vec::Vec;
 use crate::hash::hash_bytes;
 use hashbrown::HashTable;
@@ -64,6 +66,11 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 /// synthesises. Only these: other `__wasm_*` names are ordinary symbols (libdl's own
 /// `__wasm_libdl_dlsym_from`, which `dlfcn.h` makes side modules import, is one).
 fn is_internal(name: &[u8]) -> bool {
+    // Checked byte by byte first: most names do not start with "__", and `starts_with` is a
+    // call to `memcmp`, which a `libdl.so` imports from another instance.
+    if !matches!(name, [b'_', b'_', ..]) {
+        return false;
+    }
     const PLUMBING: [&[u8]; 12] = [
         b"__wasm_call_ctors",
         b"__wasm_call_dtors",
@@ -78,7 +85,7 @@ fn is_internal(name: &[u8]) -> bool {
         b"__table_base",
         b"__dso_handle",
     ];
-    name.starts_with(b"__") && (PLUMBING.iter().any(|&p| same(p, name)) || name.starts_with(b"__tls_"))
+    PLUMBING.iter().any(|&p| same(p, name)) || name.starts_with(b"__tls_")
 }
 
 impl SymbolTable {
@@ -97,6 +104,30 @@ impl SymbolTable {
             }
         }
         t
+    }
+
+    /// The table of an export-section payload starting at byte `base` of its module, in one
+    /// pass. The payload becomes the table's name buffer (names are not copied), and names
+    /// are not compared with each other: a valid module's export names are distinct.
+    pub fn from_export_section(data: Vec<u8>, base: usize) -> Result<Self, ParseError> {
+        let names = &data;
+        // The count again, to size the table once (`each_export` checks it).
+        let n = crate::dylink::Reader::new(names, base).and_then(|mut r| r.count()).unwrap_or(0);
+        let mut entries = HashTable::with_capacity(n);
+        sections::each_export(names, base, |name, kind| {
+            let sym = match kind {
+                ExternKind::Func => Symbol::Func(None),
+                ExternKind::Global => Symbol::Data(None),
+                _ => return,
+            };
+            let bytes = &names[name.clone()];
+            if is_internal(bytes) {
+                return;
+            }
+            let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
+            entries.insert_unique(hash_bytes(bytes), entry, |e| hash_bytes(Self::name_of(names, e)));
+        })?;
+        Ok(SymbolTable { names: data, entries })
     }
 
     pub fn from_exports(exports: &[ExportDesc]) -> Self {
