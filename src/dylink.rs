@@ -217,21 +217,38 @@ impl<'a> Reader<'a> {
     }
 
     /// A `varuint32` (unsigned LEB128, at most 5 bytes, no bits beyond 32).
+    #[inline]
     pub(crate) fn u32(&mut self) -> Result<u32, ParseError> {
-        let start = self.offset();
+        // One byte (every count, length and index below 128) without the general loop: the
+        // export section of a large library is thousands of these.
+        match self.data.get(self.pos) {
+            Some(&b) if b < 0x80 => {
+                self.pos += 1;
+                Ok(u32::from(b))
+            }
+            _ => self.u32_multibyte(),
+        }
+    }
+
+    #[inline(never)]
+    fn u32_multibyte(&mut self) -> Result<u32, ParseError> {
         let mut result: u32 = 0;
-        for i in 0..5 {
-            let b = self.u8()?;
+        let mut i = 0;
+        while let Some(&b) = self.data.get(self.pos + i) {
             // The fifth byte may carry only the top 4 bits and no continuation bit.
             if i == 4 && b & 0xf0 != 0 {
-                return Err(ParseError { offset: start, reason: "varuint32 out of range" });
+                return Err(self.error("varuint32 out of range"));
             }
             result |= u32::from(b & 0x7f) << (7 * i);
+            i += 1;
             if b & 0x80 == 0 {
-                break;
+                self.pos += i;
+                return Ok(result);
             }
         }
-        Ok(result)
+        // Ran out of bytes: the error is at the end of the data.
+        self.pos = self.data.len();
+        Err(self.error("unexpected end of section"))
     }
 
     fn align(&mut self) -> Result<u32, ParseError> {
@@ -260,17 +277,28 @@ impl<'a> Reader<'a> {
             .map_err(|_| ParseError { offset: start, reason: "name is not valid UTF-8" })
     }
 
-    /// A counted vector. The count is checked against the bytes left (every entry takes at
-    /// least one byte), so a forged count cannot make us allocate unboundedly.
-    pub(crate) fn vec<T>(
-        &mut self,
-        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
-    ) -> Result<Vec<T>, ParseError> {
+    /// The count of a vector, checked against the bytes left (every entry takes at least one
+    /// byte), so a forged count cannot make us allocate unboundedly.
+    pub(crate) fn count(&mut self) -> Result<usize, ParseError> {
         let start = self.offset();
         let n = self.u32()? as usize;
         if n > self.data.len() - self.pos {
             return Err(ParseError { offset: start, reason: "count exceeds the subsection size" });
         }
+        Ok(n)
+    }
+
+    /// Where the next read starts, as an index into the reader's data.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// A counted vector (see [`Reader::count`]).
+    pub(crate) fn vec<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Vec<T>, ParseError> {
+        let n = self.count()?;
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             v.push(item(self)?);

@@ -26,9 +26,20 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
+            // Little-endian, as the full words, read 4, 2 and 1 bytes at a time (a copy into
+            // a zeroed array is a `memcpy` call; a byte loop, up to 7 rounds).
+            let (mut w, mut i) = (0u64, 0);
+            if let Some(&[a, b, c, d]) = rest.first_chunk::<4>() {
+                (w, i) = (u64::from(u32::from_le_bytes([a, b, c, d])), 4);
+            }
+            if let Some(&[a, b]) = rest[i..].first_chunk::<2>() {
+                w |= u64::from(u16::from_le_bytes([a, b])) << (8 * i);
+                i += 2;
+            }
+            if let Some(&a) = rest.get(i) {
+                w |= u64::from(a) << (8 * i);
+            }
+            self.add(w);
         }
     }
 
