@@ -13,33 +13,22 @@ const K: u64 = 0x517c_c1b7_2722_0a95;
 pub struct FxHasher(u64);
 
 impl FxHasher {
+    #[inline(always)]
     fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
     }
 }
 
 impl Hasher for FxHasher {
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        let mut rest = bytes;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            rest = tail;
         }
-        let rest = chunks.remainder();
         if !rest.is_empty() {
-            // Little-endian, as the full words, read 4, 2 and 1 bytes at a time (a copy into
-            // a zeroed array is a `memcpy` call; a byte loop, up to 7 rounds).
-            let (mut w, mut i) = (0u64, 0);
-            if let Some(&[a, b, c, d]) = rest.first_chunk::<4>() {
-                (w, i) = (u64::from(u32::from_le_bytes([a, b, c, d])), 4);
-            }
-            if let Some(&[a, b]) = rest[i..].first_chunk::<2>() {
-                w |= u64::from(u16::from_le_bytes([a, b])) << (8 * i);
-                i += 2;
-            }
-            if let Some(&a) = rest.get(i) {
-                w |= u64::from(a) << (8 * i);
-            }
-            self.add(w);
+            self.add(tail_word(rest));
         }
     }
 
@@ -62,6 +51,7 @@ impl Hasher for FxHasher {
     /// The state, finalised with a xor-shift-multiply mix: the multiply alone leaves the low
     /// bits (hashbrown's bucket index) depending only on the low bytes of each word, which are
     /// the same for names sharing a prefix ("bfn_0".."bfn_9999" all collided).
+    #[inline(always)]
     fn finish(&self) -> u64 {
         let mut h = self.0;
         h ^= h >> 33;
@@ -69,6 +59,24 @@ impl Hasher for FxHasher {
         h ^= h >> 33;
         h
     }
+}
+
+/// The last 1 to 7 bytes of a string as a little-endian word, read 4, 2 and 1 bytes at a time
+/// (a copy into a zeroed array is a `memcpy` call; a byte loop is up to 7 rounds).
+#[inline(always)]
+pub(crate) fn tail_word(rest: &[u8]) -> u64 {
+    let (mut w, mut i) = (0u64, 0);
+    if let Some(&[a, b, c, d]) = rest.first_chunk::<4>() {
+        (w, i) = (u64::from(u32::from_le_bytes([a, b, c, d])), 4);
+    }
+    if let Some(&[a, b]) = rest[i..].first_chunk::<2>() {
+        w |= u64::from(u16::from_le_bytes([a, b])) << (8 * i);
+        i += 2;
+    }
+    if let Some(&a) = rest.get(i) {
+        w |= u64::from(a) << (8 * i);
+    }
+    w
 }
 
 /// Builds [`FxHasher`]s (for hashbrown's maps and sets).
@@ -84,6 +92,7 @@ impl BuildHasher for FxBuildHasher {
 }
 
 /// Hash of a byte string (its length is mixed in, so "a" and "a\0" differ).
+#[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(bytes);

@@ -25,6 +25,7 @@ pub enum Symbol {
 }
 
 impl Symbol {
+    #[inline(always)]
     pub fn value(self) -> Option<u32> {
         match self {
             Symbol::Func(v) | Symbol::Data(v) => v,
@@ -58,8 +59,20 @@ struct Entry {
 
 /// Byte-wise equality without `memcmp`, which a `libdl.so` imports from another instance
 /// (names are short: the call would cost more than the loop).
+/// Compares 8 bytes at a time, then the tails (equally long) as words.
+#[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b) = (a, b);
+    while let (Some((x, ra)), Some((y, rb))) = (a.split_first_chunk::<8>(), b.split_first_chunk::<8>()) {
+        if u64::from_ne_bytes(*x) != u64::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    a.is_empty() || crate::hash::tail_word(a) == crate::hash::tail_word(b)
 }
 
 /// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
@@ -147,6 +160,7 @@ impl SymbolTable {
         SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n) }
     }
 
+    #[inline(always)]
     fn name_of<'t>(names: &'t [u8], e: &Entry) -> &'t [u8] {
         &names[e.start as usize..(e.start + e.len) as usize]
     }
@@ -222,6 +236,21 @@ mod tests {
         assert_eq!(t.get(b"counter"), Some(Symbol::Data(None)));
         assert_eq!(t.get(b"__wasm_call_ctors"), None);
         assert_eq!(t.get(b"memory"), None);
+    }
+
+    #[test]
+    fn same_agrees_with_slice_equality() {
+        let base: Vec<u8> = (0u8..40).map(|i| b'a' + i % 26).collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same(a, a));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 1;
+                assert!(!same(a, &b), "length {len}, differing at {at}");
+            }
+            assert!(!same(a, &base[..len + 1]));
+        }
     }
 
     #[test]

@@ -207,10 +207,17 @@ impl<H: Host> Linker<H> {
     }
 
     /// The main program's entry, created on first use from the caller's exports.
+    #[inline]
     pub fn main_handle(&mut self) -> Result<Handle, DlError> {
-        if let Some(h) = self.main {
-            return Ok(h);
+        match self.main {
+            Some(h) => Ok(h),
+            None => self.adopt_main(),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn adopt_main(&mut self) -> Result<Handle, DlError> {
         let instance = self.host.caller();
         let exports = match &instance {
             Some(i) => self.host.instance_exports(i),
@@ -308,7 +315,7 @@ impl<H: Host> Linker<H> {
     pub(crate) fn ready(&self, raw: usize) -> Result<Handle, DlError> {
         Handle::from_raw(raw)
             .filter(|&h| self.libs.get(h).is_some_and(|l| l.state == LibState::Ready))
-            .ok_or(DlError::InvalidHandle { raw })
+            .ok_or_else(|| DlError::InvalidHandle { raw })
     }
 
     /// Number of libraries loaded, the main program included.
