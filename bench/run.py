@@ -15,6 +15,7 @@ Nothing here is a test: no time is asserted.
 """
 import concurrent.futures as cf
 import datetime
+import bisect
 import json
 import math
 import os
@@ -185,18 +186,28 @@ COMPILE_INSTANTIATE = ("loader.load", "Module.instantiate")
 
 
 def host_split(intervals, prof):
-    """Per dlopen (one [start, end] clock interval each), from the reference host's profile
-    (bin/dlrun's DLRUN_PROFILE: [start, duration] of every call): the host's implementation of
-    compile+instantiate (loader.load, Module.instantiate) and of the other loader calls; jco's
-    bindings around them (the calls as the guest's code sees them minus the implementations);
-    and the number of calls. The guest side is what remains of the interval."""
+    """Per timed operation (the guest's two clock readings [t0, t1]), from the reference host's
+    profile (bin/dlrun's DLRUN_PROFILE: [start, duration] of every call): the host's
+    implementation of compile+instantiate (loader.load, Module.instantiate) and of the other
+    loader calls; jco's bindings around them (the calls as the guest's code sees them minus
+    the implementations); all of those; the number of calls; and the guest side: the time
+    from the return of the first clock reading to the start of the second, less the calls."""
+    clocks = sorted(prof.get("clock:now", []))
+    starts = [c[0] for c in clocks]
+
+    def reading(t):  # the clock call that read t: (start, end)
+        i = bisect.bisect_right(starts, t) - 1
+        return (clocks[i][0], clocks[i][0] + clocks[i][1]) if i >= 0 else None
+
     out = []
     for t0, t1 in intervals:
         inside = lambda key: [d for s, d in prof.get(key, []) if t0 <= s and s + d <= t1]
         ci = sum(sum(inside(k)) for k in COMPILE_INSTANTIATE)
-        impl = sum(sum(inside(k)) for k in prof if not k.startswith("guest:"))
+        impl = sum(sum(inside(k)) for k in prof if k.startswith(("loader.", "Module.", "Instance.", "GlobalCell.")))
         seen = [d for k in prof if k.startswith("guest:") for d in inside(k)]
-        out.append((ci, impl - ci, sum(seen) - impl, sum(seen), len(seen)))
+        r0, r1 = reading(t0), reading(t1)
+        guest = (r1[0] - r0[1] - sum(seen)) if r0 and r1 else None
+        out.append((ci, impl - ci, sum(seen) - impl, sum(seen), len(seen), guest))
     return out
 
 
@@ -228,12 +239,20 @@ def measure():
             if prof and total and iv and os.path.exists(prof):
                 with open(prof) as f:
                     split = host_split(list(zip(iv[0::2], iv[1::2])), json.load(f))
-                ci, other, glue, seen, calls = zip(*split)
+                ci, other, glue, seen, calls, guest = zip(*split)
                 results[col]["dlopen_host_ci_%d" % n] = stats(ci)
                 results[col]["dlopen_host_other_%d" % n] = stats(other)
                 results[col]["dlopen_host_glue_%d" % n] = stats(glue)
                 results[col]["dlopen_host_calls_%d" % n] = stats(calls)
-                results[col]["dlopen_guest_%d" % n] = stats([t - h for t, h in zip(total, seen)])
+                if None not in guest:
+                    results[col]["dlopen_guest_%d" % n] = stats(guest)
+                fiv = raw.get("first_dlsym_%d_interval" % n)
+                if fiv:
+                    with open(prof) as f:
+                        split = host_split(list(zip(fiv[0::2], fiv[1::2])), json.load(f))
+                    guest = [s[5] for s in split]
+                    if None not in guest:
+                        results[col]["first_dlsym_guest_%d" % n] = stats(guest)
         prof = os.path.join(B, "profile.json") if col == "rt/jco" else None
         if prof and os.path.exists(prof):
             os.remove(prof)
@@ -303,6 +322,10 @@ ROWS = [
     ("  host: jco bindings of calls", "dlopen_host_glue_10000", "us"),
     ("  host calls per dlopen", "dlopen_host_calls_10000", "n"),
     ("  guest side (linking work)", "dlopen_guest_10000", "us"),
+    ("first dlsym after dlopen, 1,000 exports", "first_dlsym_1000", "us"),
+    ("  guest side", "first_dlsym_guest_1000", "us"),
+    ("first dlsym after dlopen, 10,000 exports", "first_dlsym_10000", "us"),
+    ("  guest side", "first_dlsym_guest_10000", "us"),
     ("1,000 libs*: dlopen each (GLOBAL)", "scale_dlopen_each", "us"),
     ("  of which host compile+inst.", "scale_host_ci_each", "us"),
     ("1,000 libs*: dlsym(RTLD_DEFAULT)", "dlsym_default_scale", "ns"),

@@ -10,7 +10,7 @@ use crate::dylink::{ParseError, Reader};
 use crate::host::{ExternKind, ImportDesc};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::ops::Range;
+use core::ops::{ControlFlow, Range};
 
 /// Section id of the import section.
 pub const IMPORT: u8 = 2;
@@ -87,13 +87,14 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> 
 }
 
 /// Calls `f(name, kind)` for each export of an export-section payload starting at byte `base`
-/// of the module, `name` being the range of the name's bytes in `data`. Names are not checked
-/// for UTF-8: the host compiled (validated) the module, and symbol lookups compare bytes.
+/// of the module, `name` being the range of the name's bytes in `data`, until `f` returns
+/// `Break`. Names are not checked for UTF-8: the host compiled (validated) the module, and
+/// symbol lookups compare bytes.
 pub fn each_export(
     data: &[u8],
     base: usize,
-    mut f: impl FnMut(Range<usize>, ExternKind),
-) -> Result<usize, ParseError> {
+    mut f: impl FnMut(Range<usize>, ExternKind) -> ControlFlow<()>,
+) -> Result<(), ParseError> {
     let mut r = Reader::new(data, base)?;
     let n = r.count()?;
     for _ in 0..n {
@@ -102,16 +103,21 @@ pub fn each_export(
         r.bytes(len, "name extends past the end of the section")?;
         let kind = kind(&mut r)?;
         r.u32()?;
-        f(start..start + len, kind);
+        if f(start..start + len, kind).is_break() {
+            break;
+        }
     }
-    Ok(n)
+    Ok(())
 }
 
 /// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
 /// borrowed from `data` (see [`each_export`]).
 pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
     let mut v = Vec::new();
-    each_export(data, base, |name, kind| v.push((&data[name], kind)))?;
+    each_export(data, base, |name, kind| {
+        v.push((&data[name], kind));
+        ControlFlow::Continue(())
+    })?;
     Ok(v)
 }
 

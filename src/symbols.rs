@@ -11,6 +11,8 @@ use crate::host::{ExportDesc, ExternKind};
 use crate::sections;
 use alloc::vec::Vec;
 use crate::hash::hash_bytes;
+use core::cell::{Cell, OnceCell};
+use core::ops::ControlFlow;
 use hashbrown::HashTable;
 
 /// What a symbol is and, once known, its C value.
@@ -45,10 +47,39 @@ impl Symbol {
 
 /// Names a library exports to C: every name stored once in one buffer, indexed by a hash
 /// table of `(offset, length, symbol)` entries (no allocation per name).
-#[derive(Default)]
+///
+/// A table made from a module's export section is indexed on its first lookup, not when the
+/// library is loaded: like the hash table a static linker writes into an ELF library, the
+/// index costs `dlopen` nothing, and a library nobody looks into never pays for it.
+///
+/// Until then, a lookup scans the payload: the first [`SCANS_BEFORE_INDEX`] lookups compare
+/// names in place (a few instructions per export where indexing costs a hash and an insert
+/// each), so a library opened for one `dlsym` (a Python extension's `PyInit_*`) never builds
+/// an index at all.
 pub struct SymbolTable {
     names: Vec<u8>,
-    entries: HashTable<Entry>,
+    /// Where `names` starts in its module, when it is an export-section payload.
+    base: usize,
+    entries: OnceCell<Result<HashTable<Entry>, ParseError>>,
+    /// Lookups answered by a scan so far.
+    scans: Cell<u8>,
+}
+
+/// Lookups answered by scanning an export section before it is indexed.
+pub const SCANS_BEFORE_INDEX: u8 = 2;
+
+impl Default for SymbolTable {
+    fn default() -> Self {
+        SymbolTable::with_capacity(0)
+    }
+}
+
+fn symbol_of(kind: ExternKind) -> Option<Symbol> {
+    match kind {
+        ExternKind::Func => Some(Symbol::Func(None)),
+        ExternKind::Global => Some(Symbol::Data(None)),
+        _ => None,
+    }
 }
 
 struct Entry {
@@ -57,9 +88,9 @@ struct Entry {
     sym: Symbol,
 }
 
-/// Byte-wise equality without `memcmp`, which a `libdl.so` imports from another instance
-/// (names are short: the call would cost more than the loop).
-/// Compares 8 bytes at a time, then the tails (equally long) as words.
+/// Equality without `memcmp`, which a `libdl.so` imports from another instance (names are
+/// short: the call would cost more than the comparison): 8 bytes at a time, then the tails
+/// (equally long) as words.
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -119,28 +150,58 @@ impl SymbolTable {
         t
     }
 
-    /// The table of an export-section payload starting at byte `base` of its module, in one
-    /// pass. The payload becomes the table's name buffer (names are not copied), and names
-    /// are not compared with each other: a valid module's export names are distinct.
-    pub fn from_export_section(data: Vec<u8>, base: usize) -> Result<Self, ParseError> {
-        let names = &data;
-        // The count again, to size the table once (`each_export` checks it).
-        let n = crate::dylink::Reader::new(names, base).and_then(|mut r| r.count()).unwrap_or(0);
+    /// The table of an export-section payload starting at byte `base` of its module. The
+    /// payload becomes the table's name buffer (names are not copied); it is read on the
+    /// first lookup (see [`SymbolTable::parse_error`] for a payload that does not parse).
+    pub fn from_export_section(data: Vec<u8>, base: usize) -> Self {
+        SymbolTable { names: data, base, entries: OnceCell::new(), scans: Cell::new(0) }
+    }
+
+    /// The index of an export-section payload, in one pass. Names are not compared with
+    /// each other: a valid module's export names are distinct.
+    fn index_exports(names: &[u8], base: usize) -> Result<HashTable<Entry>, ParseError> {
+        // The count first, to size the table once (`each_export` checks it again).
+        let n = crate::dylink::Reader::new(names, base)?.count()?;
         let mut entries = HashTable::with_capacity(n);
         sections::each_export(names, base, |name, kind| {
-            let sym = match kind {
-                ExternKind::Func => Symbol::Func(None),
-                ExternKind::Global => Symbol::Data(None),
-                _ => return,
-            };
             let bytes = &names[name.clone()];
-            if is_internal(bytes) {
-                return;
+            if let Some(sym) = symbol_of(kind).filter(|_| !is_internal(bytes)) {
+                let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
+                entries.insert_unique(hash_bytes(bytes), entry, |e| hash_bytes(Self::name_of(names, e)));
             }
-            let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
-            entries.insert_unique(hash_bytes(bytes), entry, |e| hash_bytes(Self::name_of(names, e)));
+            ControlFlow::Continue(())
         })?;
-        Ok(SymbolTable { names: data, entries })
+        Ok(entries)
+    }
+
+    /// A lookup in the export-section payload itself, without an index.
+    fn scan(&self, name: &[u8]) -> Option<Symbol> {
+        let mut found = None;
+        let parsed = sections::each_export(&self.names, self.base, |at, kind| {
+            if !same(&self.names[at], name) {
+                return ControlFlow::Continue(());
+            }
+            found = symbol_of(kind).filter(|_| !is_internal(name));
+            ControlFlow::Break(())
+        });
+        if parsed.is_err() {
+            // Record the error where `parse_error` finds it.
+            self.entries();
+        }
+        found
+    }
+
+    /// The index, built now if this is its first use; `None` if the payload does not parse.
+    #[inline]
+    fn entries(&self) -> Option<&HashTable<Entry>> {
+        self.entries.get_or_init(|| Self::index_exports(&self.names, self.base)).as_ref().ok()
+    }
+
+    /// Why the export section behind this table could not be read, if it could not (a host
+    /// that validates modules never serves such a section; the table is then empty).
+    pub fn parse_error(&self) -> Option<ParseError> {
+        self.entries();
+        self.entries.get().and_then(|r| r.as_ref().err().cloned())
     }
 
     pub fn from_exports(exports: &[ExportDesc]) -> Self {
@@ -157,7 +218,17 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n) }
+        let entries = OnceCell::from(Ok(HashTable::with_capacity(n)));
+        SymbolTable { names: Vec::new(), base: 0, entries, scans: Cell::new(0) }
+    }
+
+    /// The index of a table built at once (every constructor but `from_export_section`).
+    fn built(&mut self) -> &mut HashTable<Entry> {
+        self.entries();
+        match self.entries.get_mut() {
+            Some(Ok(t)) => t,
+            _ => unreachable!("only export-section tables fail, and they are never built by insert"),
+        }
     }
 
     #[inline(always)]
@@ -168,31 +239,41 @@ impl SymbolTable {
     /// Adds `name` unless present (the first definition wins).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
         let hash = hash_bytes(name);
-        let names = &self.names;
-        if self.entries.find(hash, |e| same(Self::name_of(names, e), name)).is_some() {
-            return;
-        }
         let start = self.names.len() as u32;
-        self.names.extend_from_slice(name);
-        let names = &self.names;
-        let entry = Entry { start, len: name.len() as u32, sym };
-        self.entries.insert_unique(hash, entry, |e| hash_bytes(Self::name_of(names, e)));
+        let mut names = core::mem::take(&mut self.names);
+        let entries = self.built();
+        if entries.find(hash, |e| same(Self::name_of(&names, e), name)).is_none() {
+            names.extend_from_slice(name);
+            let entry = Entry { start, len: name.len() as u32, sym };
+            entries.insert_unique(hash, entry, |e| hash_bytes(Self::name_of(&names, e)));
+        }
+        self.names = names;
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
+        let entries = match self.entries.get() {
+            Some(built) => built.as_ref().ok()?,
+            None if self.scans.get() < SCANS_BEFORE_INDEX => {
+                self.scans.set(self.scans.get() + 1);
+                return self.scan(name);
+            }
+            None => self.entries()?,
+        };
         let hash = hash_bytes(name);
-        self.entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
+        entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
         self.get(name).is_some()
     }
 
-    /// Records a resolved value.
+    /// Records a resolved value (not before the table is indexed: until then, lookups are
+    /// answered by scans, which do not keep values).
     pub fn resolve(&mut self, name: &[u8], value: u32) {
         let hash = hash_bytes(name);
+        let Some(Ok(entries)) = self.entries.get_mut() else { return };
         let names = &self.names;
-        if let Some(e) = self.entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
+        if let Some(e) = entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
             e.sym = match e.sym {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
@@ -202,11 +283,11 @@ impl SymbolTable {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().map_or(0, HashTable::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
 
@@ -236,6 +317,44 @@ mod tests {
         assert_eq!(t.get(b"counter"), Some(Symbol::Data(None)));
         assert_eq!(t.get(b"__wasm_call_ctors"), None);
         assert_eq!(t.get(b"memory"), None);
+    }
+
+    /// An export-section payload: (name, kind byte) entries, index 0 each.
+    fn payload(entries: &[(&str, u8)]) -> Vec<u8> {
+        let mut v = vec![entries.len() as u8];
+        for (name, kind) in entries {
+            v.push(name.len() as u8);
+            v.extend_from_slice(name.as_bytes());
+            v.extend_from_slice(&[*kind, 0]);
+        }
+        v
+    }
+
+    #[test]
+    fn scans_answer_as_the_index_does() {
+        let data = payload(&[("f", 0), ("memory", 2), ("__wasm_call_ctors", 0), ("counter", 3), ("g", 0)]);
+        let probes: [(&[u8], Option<Symbol>); 6] = [
+            (b"f", Some(Symbol::Func(None))),
+            (b"g", Some(Symbol::Func(None))),
+            (b"counter", Some(Symbol::Data(None))),
+            (b"memory", None),
+            (b"__wasm_call_ctors", None),
+            (b"missing", None),
+        ];
+        for (name, want) in probes {
+            let t = SymbolTable::from_export_section(data.clone(), 100);
+            for round in 0..=SCANS_BEFORE_INDEX {
+                assert_eq!(t.get(name), want, "{:?}, lookup {round}", core::str::from_utf8(name));
+            }
+            assert!(t.entries.get().is_some(), "indexed after the scans");
+            assert_eq!(t.len(), 3);
+        }
+        let mut t = SymbolTable::from_export_section(data, 100);
+        t.resolve(b"f", 7);
+        assert_eq!(t.get(b"f"), Some(Symbol::Func(None)), "values are kept only once indexed");
+        assert_eq!(t.len(), 3);
+        t.resolve(b"f", 7);
+        assert_eq!(t.get(b"f"), Some(Symbol::Func(Some(7))));
     }
 
     #[test]

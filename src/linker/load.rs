@@ -138,8 +138,7 @@ impl<H: Host> Linker<H> {
     ) -> Result<Handle, DlError> {
         let dylink = self.read_dylink(id, &module)?;
         let symbols = match self.host.section(&module, sections::EXPORT) {
-            Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize)
-                .map_err(|error| DlError::BadSection { lib: String::from(id), section: "export", error })?,
+            Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
         let mut lib = Library::new(String::from(id), symbols);

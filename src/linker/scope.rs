@@ -94,7 +94,17 @@ impl<H: Host> Linker<H> {
                 let h = self.ready(raw)?;
                 let lib = self.libs.get(h).expect("ready");
                 let list = if h == main { &self.global_scope } else { &lib.group };
-                self.find_in(list, name).ok_or_else(|| not_found(lib.name.clone()))?
+                match self.find_in(list, name) {
+                    Some(found) => found,
+                    // Its exports are read on the first lookup: a section that does not
+                    // parse shows up here (a validating host never serves one).
+                    None => match lib.symbols.parse_error() {
+                        Some(error) => {
+                            return Err(DlError::BadSection { lib: lib.name.clone(), section: "export", error })
+                        }
+                        None => return Err(not_found(lib.name.clone())),
+                    },
+                }
             }
         };
         if let Some(value) = found.1.value() {

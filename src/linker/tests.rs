@@ -368,3 +368,27 @@ fn table_slots_of_unloaded_libraries_are_reused() {
     // reuses those when the instance is dropped).
     assert_eq!(w.table_len - grown, 100, "one export slot per instance, nothing else");
 }
+
+/// Exports are read on the first lookup, so a (host-accepted, yet) unreadable export section
+/// shows up at `dlsym`, naming the library and the section, and leaves the loader usable.
+#[test]
+fn unreadable_export_section_is_reported_by_dlsym() {
+    let mut m = with_export(side(16, &[], &[]), "f", Exp::Func);
+    // A count of 2 with one entry: truncated.
+    let data = vec![2, 1, b'f', 0, 0];
+    m.raw_sections.push((crate::sections::EXPORT, crate::host::Section { start: 40, offset: 42, data }));
+    let ok = with_export(side(16, &[], &[]), "g", Exp::Func);
+    let (mut l, _model) = setup(vec![("libbad.so", m), ("libok.so", ok)]);
+    let bad = open(&mut l, "libbad.so", NOW).expect("loads: the exports are not read yet");
+    // A name before the damage may be found (a scan stops at the match); one that is not
+    // there makes the read reach the end.
+    let err = l.sym(Scope::Handle(raw(&bad)), b"h").unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("libbad.so") && text.contains("export") && text.contains("47"), "{text}");
+    for _ in 0..3 {
+        let again = l.sym(Scope::Handle(raw(&bad)), b"h").unwrap_err().to_string();
+        assert_eq!(again, text, "the same answer once indexed");
+    }
+    let good = open(&mut l, "libok.so", NOW).unwrap();
+    assert!(l.sym(Scope::Handle(raw(&good)), b"g").is_ok());
+}
