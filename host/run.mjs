@@ -35,7 +35,8 @@ const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
 // guest's monotonic clock reads too) to FILE:
 //   "<Class>.<method>" / "loader.<function>": the host's implementation alone;
 //   "guest:<import name>": the whole call as the guest's code sees it, from the core wasm
-//   import to its return, so including jco's lifting, lowering and task bookkeeping.
+//   import to its return, so including jco's lifting, lowering and task bookkeeping;
+//   "clock:now": the guest's clock readings (see timedImports).
 const profile = process.env.DLRUN_PROFILE ? {} : null;
 const record = (key, t0) => {
   (profile[key] ??= []).push([Number(t0), Number(process.hrtime.bigint() - t0)]);
@@ -55,13 +56,17 @@ if (profile) {
   process.on('exit', () => writeFileSync(process.env.DLRUN_PROFILE, JSON.stringify(profile)));
 }
 
-// With DLRUN_PROFILE, the module-loader imports of a core module, each wrapped in a timer.
+// With DLRUN_PROFILE, the module-loader imports of a core module, each wrapped in a timer;
+// and the monotonic clock's `now` ("clock:now"), so that the time between two clock readings
+// of the guest can be told apart from the time the readings themselves took.
 function timedImports(coreImports) {
   if (!profile || !coreImports) return coreImports;
+  const wrap = (fns, key) => Object.fromEntries(Object.entries(fns).map(([n, f]) => [n, typeof f === 'function' && key(n) ? timed(f, key(n)) : f]));
   const out = {};
   for (const [ns, fns] of Object.entries(coreImports)) {
-    if (!ns.startsWith('wasi:module-loader/')) { out[ns] = fns; continue; }
-    out[ns] = Object.fromEntries(Object.entries(fns).map(([n, f]) => [n, typeof f === 'function' ? timed(f, `guest:${n}`) : f]));
+    if (ns.startsWith('wasi:module-loader/')) out[ns] = wrap(fns, (n) => `guest:${n}`);
+    else if (ns.startsWith('wasi:clocks/monotonic-clock')) out[ns] = wrap(fns, (n) => n === 'now' && 'clock:now');
+    else out[ns] = fns;
   }
   return out;
 }
