@@ -17,6 +17,7 @@ pub const IMPORT: u8 = 2;
 /// Section id of the export section.
 pub const EXPORT: u8 = 7;
 
+#[inline(always)]
 fn kind(r: &mut Reader<'_>) -> Result<ExternKind, ParseError> {
     let at = r.offset();
     Ok(match r.u8()? {
@@ -102,7 +103,7 @@ pub fn each_export(
         let start = r.pos();
         r.bytes(len, "name extends past the end of the section")?;
         let kind = kind(&mut r)?;
-        r.u32()?;
+        r.skip_u32()?;
         if f(start..start + len, kind).is_break() {
             break;
         }

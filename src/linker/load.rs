@@ -337,7 +337,7 @@ impl<H: Host> Linker<H> {
             ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
                 Some((owner, sym)) if owner != h && sym.is_func() != Some(false) => {
                     if self.available(owner, sym) {
-                        ImportValue::FuncSlot(self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?)
+                        ImportValue::FuncSlot(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
                     } else {
                         // Defined by a library further up a dependency cycle: call through a
                         // slot filled once that library is instantiated.
@@ -388,7 +388,7 @@ impl<H: Host> Linker<H> {
                         pending.push((cells.len(), owner, got, String::from(name)));
                         0
                     }
-                    Some((owner, _)) => self.symbol_value(owner, name.as_bytes()).ok_or_else(unresolved)?,
+                    Some((owner, sym)) => self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?,
                     None if weak => 0,
                     None => return Err(unresolved()),
                 };

@@ -42,11 +42,17 @@ impl<H: Host> Linker<H> {
 
     /// The C value of a symbol of library `h`, asking the host (once) if not cached.
     pub(super) fn symbol_value(&mut self, h: Handle, name: &[u8]) -> Option<u32> {
-        let lib = self.libs.get(h)?;
-        let sym = lib.symbols.get(name)?;
+        let sym = self.libs.get(h)?.symbols.get(name)?;
+        self.value_of(h, name, sym)
+    }
+
+    /// [`Linker::symbol_value`] of a symbol already looked up (`sym`), without a second lookup
+    /// (which, before the library's exports are indexed, is a second scan).
+    pub(super) fn value_of(&mut self, h: Handle, name: &[u8], sym: Symbol) -> Option<u32> {
         if let Some(v) = sym.value() {
             return Some(v);
         }
+        let lib = self.libs.get(h)?;
         let name_str = core::str::from_utf8(name).ok()?;
         let value = match (sym, self.host.export_value(lib.instance.as_ref()?, name_str)?) {
             (Symbol::Func(_), ExportValue::FuncSlot(slot)) => slot,
@@ -110,7 +116,7 @@ impl<H: Host> Linker<H> {
         if let Some(value) = found.1.value() {
             return Ok(value);
         }
-        self.symbol_value(found.0, name).ok_or_else(|| {
+        self.value_of(found.0, name, found.1).ok_or_else(|| {
             not_found(self.libs.get(found.0).map_or_else(String::new, |l| l.name.clone()))
         })
     }
