@@ -9,7 +9,7 @@
 use crate::host::{ExportDesc, ExternKind};
 use alloc::vec::Vec;
 use crate::hash::hash_bytes;
-use hashbrown::HashTable;
+use crate::index::HashIndex;
 
 /// What a symbol is and, once known, its C value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,12 +40,13 @@ impl Symbol {
     }
 }
 
-/// Names a library exports to C: every name stored once in one buffer, indexed by a hash
-/// table of `(offset, length, symbol)` entries (no allocation per name).
+/// Names a library exports to C: every name stored once in one buffer, a list of
+/// `(offset, length, symbol)` entries, and a hash index over them (no allocation per name).
 #[derive(Default)]
 pub struct SymbolTable {
     names: Vec<u8>,
-    entries: HashTable<Entry>,
+    entries: Vec<Entry>,
+    index: HashIndex,
 }
 
 struct Entry {
@@ -113,30 +114,31 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        SymbolTable { names: Vec::new(), entries: HashTable::with_capacity(n) }
+        SymbolTable { names: Vec::new(), entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
     }
 
-    fn name_of<'t>(names: &'t [u8], e: &Entry) -> &'t [u8] {
-        &names[e.start as usize..(e.start + e.len) as usize]
+    /// Position of `name`'s entry.
+    fn find(&self, hash: u64, name: &[u8]) -> Option<usize> {
+        self.index.find(hash, |i| {
+            let e = &self.entries[i];
+            same(&self.names[e.start as usize..(e.start + e.len) as usize], name)
+        })
     }
 
     /// Adds `name` unless present (the first definition wins).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
         let hash = hash_bytes(name);
-        let names = &self.names;
-        if self.entries.find(hash, |e| same(Self::name_of(names, e), name)).is_some() {
+        if self.find(hash, name).is_some() {
             return;
         }
         let start = self.names.len() as u32;
         self.names.extend_from_slice(name);
-        let names = &self.names;
-        let entry = Entry { start, len: name.len() as u32, sym };
-        self.entries.insert_unique(hash, entry, |e| hash_bytes(Self::name_of(names, e)));
+        self.entries.push(Entry { start, len: name.len() as u32, sym });
+        self.index.insert(hash, self.entries.len() - 1);
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        let hash = hash_bytes(name);
-        self.entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
+        self.find(hash_bytes(name), name).map(|i| self.entries[i].sym)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -145,9 +147,8 @@ impl SymbolTable {
 
     /// Records a resolved value.
     pub fn resolve(&mut self, name: &[u8], value: u32) {
-        let hash = hash_bytes(name);
-        let names = &self.names;
-        if let Some(e) = self.entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
+        if let Some(i) = self.find(hash_bytes(name), name) {
+            let e = &mut self.entries[i];
             e.sym = match e.sym {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
