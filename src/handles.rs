@@ -33,6 +33,11 @@ impl Handle {
         (raw & TAG != 0 && raw != u32::MAX).then_some(Handle(raw))
     }
 
+    /// The table slot it names (slots are reused; [`HandleTable::capacity_used`] bounds them).
+    pub fn slot(self) -> usize {
+        self.index()
+    }
+
     fn index(self) -> usize {
         (self.0 & INDEX_MASK) as usize
     }

@@ -1,10 +1,10 @@
 //! The crate's one hash function: the multiply-rotate scheme of rustc's FxHash, applied 8 bytes
 //! at a time, with a final mix. Names and handles come from the program and its libraries, not from an
 //! adversary that could aim collisions at a table, and one 64-bit multiply per word is cheap
-//! on wasm32, where a 128-bit multiply (as in foldhash) is not. It also keeps hashbrown's
-//! default hasher (and its seeding) out of `libdl.so`.
+//! on wasm32, where a 128-bit multiply (as in foldhash) is not. [`crate::index`] keys its
+//! slots with the low 32 bits of [`hash_bytes`].
 
-use core::hash::{BuildHasher, Hasher};
+use core::hash::Hasher;
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -49,7 +49,7 @@ impl Hasher for FxHasher {
     }
 
     /// The state, finalised with a xor-shift-multiply mix: the multiply alone leaves the low
-    /// bits (hashbrown's bucket index) depending only on the low bytes of each word, which are
+    /// bits (the index's slot number) depending only on the low bytes of each word, which are
     /// the same for names sharing a prefix ("bfn_0".."bfn_9999" all collided).
     #[inline(always)]
     fn finish(&self) -> u64 {
@@ -79,18 +79,6 @@ pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     w
 }
 
-/// Builds [`FxHasher`]s (for hashbrown's maps and sets).
-#[derive(Clone, Copy, Default)]
-pub struct FxBuildHasher;
-
-impl BuildHasher for FxBuildHasher {
-    type Hasher = FxHasher;
-
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher::default()
-    }
-}
-
 /// Hash of a byte string (its length is mixed in, so "a" and "a\0" differ).
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -106,7 +94,7 @@ mod tests {
 
     #[test]
     fn names_with_a_common_prefix_spread_over_buckets() {
-        // hashbrown indexes buckets with the low bits and tags with the top 7.
+        // The index picks slots with the low bits; the top bits should vary as well.
         let mut low = std::collections::BTreeSet::new();
         let mut top = std::collections::BTreeSet::new();
         for i in 0..1024 {

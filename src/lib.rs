@@ -32,6 +32,7 @@ pub mod error;
 pub mod flags;
 pub mod handles;
 mod hash;
+mod index;
 pub mod host;
 pub mod linker;
 pub mod linktime;

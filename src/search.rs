@@ -40,9 +40,11 @@ pub fn normalize(path: &str) -> String {
 
 /// The directory part of `path` (`"."` for a bare name).
 pub fn dirname(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(0) => "/",
-        Some(i) => &path[..i],
+    // (`rsplit_once` rather than slicing at `rfind`'s index: the slice's char-boundary check
+    // would bring in `core`'s panic formatting, ~0.5 KiB.)
+    match path.rsplit_once('/') {
+        Some(("", _)) => "/",
+        Some((dir, _)) => dir,
         None => ".",
     }
 }

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use crate::hash::hash_bytes;
 use core::cell::{Cell, OnceCell};
 use core::ops::ControlFlow;
-use hashbrown::HashTable;
+use crate::index::HashIndex;
 
 /// What a symbol is and, once known, its C value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub struct SymbolTable {
     names: Vec<u8>,
     /// Where `names` starts in its module, when it is an export-section payload.
     base: usize,
-    entries: OnceCell<Result<HashTable<Entry>, ParseError>>,
+    entries: OnceCell<Result<Indexed, ParseError>>,
     /// Lookups answered by a scan so far.
     scans: Cell<u8>,
 }
@@ -79,6 +79,31 @@ fn symbol_of(kind: ExternKind) -> Option<Symbol> {
         ExternKind::Func => Some(Symbol::Func(None)),
         ExternKind::Global => Some(Symbol::Data(None)),
         _ => None,
+    }
+}
+
+/// A table's entries and the hash index over them.
+#[derive(Default)]
+struct Indexed {
+    entries: Vec<Entry>,
+    index: HashIndex,
+}
+
+impl Indexed {
+    fn with_capacity(n: usize) -> Self {
+        Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
+    }
+
+    /// Position of `name`'s entry (`names`: the table's name buffer).
+    #[inline(always)]
+    fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
+        self.index.find(hash, |i| same(SymbolTable::name_of(names, &self.entries[i]), name))
+    }
+
+    /// Adds an entry whose name is not in the table yet.
+    fn push(&mut self, hash: u64, entry: Entry) {
+        self.entries.push(entry);
+        self.index.insert(hash, self.entries.len() - 1);
     }
 }
 
@@ -129,7 +154,9 @@ fn is_internal(name: &[u8]) -> bool {
         b"__table_base",
         b"__dso_handle",
     ];
-    PLUMBING.iter().any(|&p| same(p, name)) || name.starts_with(b"__tls_")
+    // `==`, not the inlined `same`: twelve inlined comparisons cost more code than this rare
+    // path (names starting with "__") saves time.
+    PLUMBING.iter().any(|&p| p == name) || name.starts_with(b"__tls_")
 }
 
 impl SymbolTable {
@@ -159,15 +186,16 @@ impl SymbolTable {
 
     /// The index of an export-section payload, in one pass. Names are not compared with
     /// each other: a valid module's export names are distinct.
-    fn index_exports(names: &[u8], base: usize) -> Result<HashTable<Entry>, ParseError> {
+    #[inline(never)]
+    fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
         // The count first, to size the table once (`each_export` checks it again).
         let n = crate::dylink::Reader::new(names, base)?.count()?;
-        let mut entries = HashTable::with_capacity(n);
+        let mut entries = Indexed::with_capacity(n);
         sections::each_export(names, base, |name, kind| {
             let bytes = &names[name.clone()];
             if let Some(sym) = symbol_of(kind).filter(|_| !is_internal(bytes)) {
                 let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
-                entries.insert_unique(hash_bytes(bytes), entry, |e| hash_bytes(Self::name_of(names, e)));
+                entries.push(hash_bytes(bytes), entry);
             }
             ControlFlow::Continue(())
         })?;
@@ -175,6 +203,7 @@ impl SymbolTable {
     }
 
     /// A lookup in the export-section payload itself, without an index.
+    #[inline(never)]
     fn scan(&self, name: &[u8]) -> Option<Symbol> {
         let mut found = None;
         let parsed = sections::each_export(&self.names, self.base, |at, kind| {
@@ -193,7 +222,7 @@ impl SymbolTable {
 
     /// The index, built now if this is its first use; `None` if the payload does not parse.
     #[inline]
-    fn entries(&self) -> Option<&HashTable<Entry>> {
+    fn entries(&self) -> Option<&Indexed> {
         self.entries.get_or_init(|| Self::index_exports(&self.names, self.base)).as_ref().ok()
     }
 
@@ -218,12 +247,12 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        let entries = OnceCell::from(Ok(HashTable::with_capacity(n)));
+        let entries = OnceCell::from(Ok(Indexed::with_capacity(n)));
         SymbolTable { names: Vec::new(), base: 0, entries, scans: Cell::new(0) }
     }
 
     /// The index of a table built at once (every constructor but `from_export_section`).
-    fn built(&mut self) -> &mut HashTable<Entry> {
+    fn built(&mut self) -> &mut Indexed {
         self.entries();
         match self.entries.get_mut() {
             Some(Ok(t)) => t,
@@ -242,25 +271,35 @@ impl SymbolTable {
         let start = self.names.len() as u32;
         let mut names = core::mem::take(&mut self.names);
         let entries = self.built();
-        if entries.find(hash, |e| same(Self::name_of(&names, e), name)).is_none() {
+        if entries.find(&names, hash, name).is_none() {
             names.extend_from_slice(name);
             let entry = Entry { start, len: name.len() as u32, sym };
-            entries.insert_unique(hash, entry, |e| hash_bytes(Self::name_of(&names, e)));
+            entries.push(hash, entry);
         }
         self.names = names;
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        let entries = match self.entries.get() {
-            Some(built) => built.as_ref().ok()?,
-            None if self.scans.get() < SCANS_BEFORE_INDEX => {
-                self.scans.set(self.scans.get() + 1);
-                return self.scan(name);
-            }
-            None => self.entries()?,
-        };
-        let hash = hash_bytes(name);
-        entries.find(hash, |e| same(Self::name_of(&self.names, e), name)).map(|e| e.sym)
+        match self.entries.get() {
+            Some(built) => self.find_in(built.as_ref().ok()?, name),
+            None => self.get_unindexed(name),
+        }
+    }
+
+    #[inline(always)]
+    fn find_in(&self, entries: &Indexed, name: &[u8]) -> Option<Symbol> {
+        entries.find(&self.names, hash_bytes(name), name).map(|i| entries.entries[i].sym)
+    }
+
+    /// A lookup before the index exists: a scan, or, once scans are used up, the index.
+    /// Out of line, so that the indexed lookup stays small where it is inlined.
+    #[inline(never)]
+    fn get_unindexed(&self, name: &[u8]) -> Option<Symbol> {
+        if self.scans.get() < SCANS_BEFORE_INDEX {
+            self.scans.set(self.scans.get() + 1);
+            return self.scan(name);
+        }
+        self.find_in(self.entries()?, name)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -273,7 +312,8 @@ impl SymbolTable {
         let hash = hash_bytes(name);
         let Some(Ok(entries)) = self.entries.get_mut() else { return };
         let names = &self.names;
-        if let Some(e) = entries.find_mut(hash, |e| same(Self::name_of(names, e), name)) {
+        if let Some(i) = entries.find(names, hash, name) {
+            let e = &mut entries.entries[i];
             e.sym = match e.sym {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
@@ -283,7 +323,7 @@ impl SymbolTable {
     }
 
     pub fn len(&self) -> usize {
-        self.entries().map_or(0, HashTable::len)
+        self.entries().map_or(0, |t| t.entries.len())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -14,9 +14,8 @@ use super::{LibState, Linker};
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::Host;
+use alloc::vec;
 use alloc::vec::Vec;
-use crate::hash::FxBuildHasher;
-use hashbrown::HashSet;
 
 /// Libraries being unloaded, and the destructors to run before [`Linker::finish_close`].
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -47,7 +46,9 @@ impl<H: Host> Linker<H> {
 
     /// Marks what is reachable from the roots and starts unloading everything else.
     fn unload_unreachable(&mut self) -> Closing {
-        let mut reachable: HashSet<Handle, FxBuildHasher> = HashSet::default();
+        // Marks by handle-table slot; only live handles are marked, so a slot's mark is its
+        // current library's.
+        let mut reachable = vec![false; self.libs.capacity_used()];
         let mut stack: Vec<Handle> = self
             .libs
             .iter()
@@ -55,17 +56,18 @@ impl<H: Host> Linker<H> {
             .map(|(h, _)| h)
             .collect();
         while let Some(h) = stack.pop() {
-            if reachable.insert(h) {
-                stack.extend(self.libs.get(h).into_iter().flat_map(|l| l.deps.iter().copied()));
+            let Some(lib) = self.libs.get(h) else { continue };
+            if !core::mem::replace(&mut reachable[h.slot()], true) {
+                stack.extend(lib.deps.iter().copied());
             }
         }
         let mut dead: Vec<(u64, Handle)> = self
             .libs
             .iter()
-            .filter(|(h, l)| l.state == LibState::Ready && !reachable.contains(h))
+            .filter(|(h, l)| l.state == LibState::Ready && !reachable[h.slot()])
             .map(|(h, l)| (l.ready_seq, h))
             .collect();
-        crate::sort::sort_by(&mut dead, |a, b| a.0 > b.0);
+        newest_first(&mut dead);
         let mut closing = Closing::default();
         for (_, h) in dead {
             let lib = self.libs.get_mut(h).expect("live");
@@ -106,7 +108,7 @@ impl<H: Host> Linker<H> {
     /// is no guide: slots are reused, and a library takes its slot before its dependencies).
     pub fn take_all_atexit(&mut self) -> Vec<(u32, u32)> {
         let mut libs: Vec<(u64, Handle)> = self.libs.iter().map(|(h, l)| (l.ready_seq, h)).collect();
-        crate::sort::sort_by(&mut libs, |a, b| a.0 > b.0);
+        newest_first(&mut libs);
         let mut out = Vec::new();
         for (_, h) in libs {
             if let Some(lib) = self.libs.get_mut(h) {
@@ -115,4 +117,10 @@ impl<H: Host> Linker<H> {
         }
         out
     }
+}
+
+/// Sorts `(ready_seq, handle)` pairs by decreasing `ready_seq` (one instance of the sort for
+/// both callers).
+fn newest_first(libs: &mut [(u64, Handle)]) {
+    crate::sort::sort_by(libs, |a, b| a.0 > b.0);
 }

@@ -63,12 +63,12 @@ impl<H: Host> Linker<H> {
         if let Some(h) = self.adopt_linktime(name)? {
             return Ok(Some(h));
         }
-        if let Some(&h) = self.by_name.get(name) {
+        if let Some(h) = self.by_name.get(name) {
             return Ok(Some(h));
         }
         Ok(candidates(name, env.ld_library_path, runpath, origin)
             .iter()
-            .find_map(|c| self.by_name.get(c.as_str()).copied()))
+            .find_map(|c| self.by_name.get(c)))
     }
 
     /// The entry for a library of the link-time table, created on first use. Such a library
@@ -81,7 +81,7 @@ impl<H: Host> Linker<H> {
             return Ok(None);
         };
         let lib_name = String::from_utf8_lossy(entry.name).into_owned();
-        if let Some(&h) = self.by_name.get(&lib_name) {
+        if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
         let symbols = SymbolTable::from_resolved(entry.symbols().iter().map(|s| (s.name, s.value)));

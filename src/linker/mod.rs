@@ -10,6 +10,7 @@
 
 mod close;
 mod load;
+mod names;
 mod scope;
 
 use crate::error::DlError;
@@ -20,8 +21,6 @@ use crate::linktime::Libraries;
 use crate::symbols::SymbolTable;
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::hash::FxBuildHasher;
-use hashbrown::HashMap;
 
 pub use close::Closing;
 pub use scope::Scope;
@@ -111,7 +110,7 @@ pub struct Opened {
 pub struct Linker<H: Host> {
     pub(crate) host: H,
     pub(crate) libs: HandleTable<Library<H>>,
-    by_name: HashMap<String, Handle, FxBuildHasher>,
+    by_name: names::Names,
     /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
     global_scope: Vec<Handle>,
     main: Option<Handle>,
@@ -138,7 +137,7 @@ impl<H: Host> Linker<H> {
         Linker {
             host,
             libs: HandleTable::default(),
-            by_name: HashMap::default(),
+            by_name: names::Names::default(),
             global_scope: Vec::new(),
             main: None,
             ready_seq: 0,
