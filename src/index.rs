@@ -52,16 +52,18 @@ impl HashIndex {
         self.slots.len() - 1
     }
 
-    /// The entry with this hash for which `is(entry)` holds.
-    #[inline]
+    /// The entry with this hash for which `is(entry)` holds. Inlined: it is `dlsym`'s
+    /// inner loop, and opt-level "z" inlines nothing on its own.
+    #[inline(always)]
     pub fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
         if self.slots.is_empty() {
             return None;
         }
         let (hash, mask) = (hash as u32, self.mask());
+        let slots = self.slots.as_slice();
         let mut i = hash as usize & mask;
         loop {
-            let s = self.slots[i];
+            let s = slots[i];
             if s.entry == EMPTY {
                 return None;
             }

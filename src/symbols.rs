@@ -97,7 +97,9 @@ impl Indexed {
     /// Position of `name`'s entry (`names`: the table's name buffer).
     #[inline(always)]
     fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
-        self.index.find(hash, |i| same(SymbolTable::name_of(names, &self.entries[i]), name))
+        // Slices, not `Vec`s, are indexed: a slice's `[i]` is built in, a `Vec`'s is a call.
+        let entries = self.entries.as_slice();
+        self.index.find(hash, |i| same(SymbolTable::name_of(names, &entries[i]), name))
     }
 
     /// Adds an entry whose name is not in the table yet.
