@@ -141,6 +141,8 @@ def build_programs():
 # ---- running ---------------------------------------------------------------------------------
 
 COLUMNS = ["glibc", "witdl/jco", "lt/jco", "rt/jco", "witdl/wt", "lt/wt"]
+# Interleaved rounds of the dlsym and call phases (see measure_rounds).
+ROUNDS = 5
 
 
 def command(col, prog_kind):
@@ -215,17 +217,31 @@ def stats(v):
     return (median(v), min(v), max(v))
 
 
+def measure_rounds(results, notes):
+    """The dlsym and call phases, ROUNDS times, the columns interleaved (round 1 of every
+    column, then round 2...), so that a slow spell of a shared machine hits every column
+    alike. Per measurement: the median of the rounds' medians, and the extremes of all."""
+    rounds = {c: {} for c in COLUMNS}
+    for r in range(ROUNDS):
+        for col in COLUMNS:
+            for phase in ("sym", "call"):
+                res, _, err = run_bench(col, [phase])
+                if err:
+                    notes[(col, phase)] = err
+                for k, v in res.items():
+                    rounds[col].setdefault(k, []).append(v)
+        log("dlsym/call round %d of %d done" % (r + 1, ROUNDS))
+    for col, per in rounds.items():
+        for k, vs in per.items():
+            results[col][k] = (median([v[0] for v in vs]), min(v[1] for v in vs), max(v[2] for v in vs))
+
+
 def measure():
     results = {c: {} for c in COLUMNS}
     notes = {}
+    measure_rounds(results, notes)
     for col in COLUMNS:
         t0 = time.time()
-        res, _, err = run_bench(col, ["sym"])
-        results[col].update(res)
-        if err:
-            notes[(col, "sym")] = err
-        res, _, err = run_bench(col, ["call"])
-        results[col].update(res)
         for n in SIZES:
             prof = os.path.join(B, "profile.json") if col == "rt/jco" else None
             if prof and os.path.exists(prof):
@@ -368,7 +384,8 @@ def report(results, notes, sz):
     rows.append(["call ratio dlsym'd/main's", "x"] + [fmt(results[c].get("call_ratio"), "x") for c in cols] + ["", "", ""])
     batched = ["%s (%s)" % (c, "/".join(str(n) for n in results[c]["_open_batched"])) for c in cols if results[c].get("_open_batched")]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
-    lines.append("Per operation: median [min-max] of 15 batches, all columns measured in this run.")
+    lines.append("Per operation: median [min-max] of 15 batches, all columns measured in this run; dlsym and")
+    lines.append("call rows: median of %d interleaved rounds' medians [min-max of all their batches]." % ROUNDS)
     lines.append("rt/glibc = this libdl (runtime mode) / glibc: smaller is better.")
     lines.append("witdl/lt = wit-component's libdl / this libdl (link-time), same host: LARGER is better.")
     lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)))
