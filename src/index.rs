@@ -25,6 +25,32 @@ struct Slot {
     entry: u32,
 }
 
+/// A probe sequence (see [`HashIndex::probe`]).
+pub struct Probe<'a> {
+    slots: &'a [Slot],
+    mask: usize,
+    at: usize,
+    hash: u32,
+}
+
+impl Probe<'_> {
+    /// The next entry whose hash matches, or `None` at the first empty slot.
+    #[inline(always)]
+    pub fn next_match(&mut self) -> Option<usize> {
+        loop {
+            // An empty table has no slots: `get` ends the probe.
+            let s = *self.slots.get(self.at)?;
+            if s.entry == EMPTY {
+                return None;
+            }
+            self.at = (self.at + 1) & self.mask;
+            if s.hash == self.hash {
+                return Some(s.entry as usize);
+            }
+        }
+    }
+}
+
 /// Entry positions by hash. The caller compares keys; the index never sees them.
 #[derive(Default)]
 pub struct HashIndex {
@@ -52,26 +78,25 @@ impl HashIndex {
         self.slots.len() - 1
     }
 
-    /// The entry with this hash for which `is(entry)` holds. Inlined: it is `dlsym`'s
-    /// inner loop, and opt-level "z" inlines nothing on its own.
-    #[inline(always)]
+    /// The entry with this hash for which `is(entry)` holds.
     pub fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
+        let mut probe = self.probe(hash);
+        while let Some(entry) = probe.next_match() {
+            if is(entry) {
+                return Some(entry);
+            }
         }
-        let (hash, mask) = (hash as u32, self.mask());
+        None
+    }
+
+    /// The entries whose hash matches, in probe order, for the caller to compare keys
+    /// without a closure call per candidate (`dlsym`'s inner loop; opt-level "z" inlines
+    /// nothing on its own).
+    #[inline(always)]
+    pub fn probe(&self, hash: u64) -> Probe<'_> {
         let slots = self.slots.as_slice();
-        let mut i = hash as usize & mask;
-        loop {
-            let s = slots[i];
-            if s.entry == EMPTY {
-                return None;
-            }
-            if s.hash == hash && is(s.entry as usize) {
-                return Some(s.entry as usize);
-            }
-            i = (i + 1) & mask;
-        }
+        let mask = slots.len().wrapping_sub(1);
+        Probe { slots, mask, at: hash as u32 as usize & mask, hash: hash as u32 }
     }
 
     /// Records that `entry` has this hash (the caller has checked that its key is new).

@@ -99,7 +99,14 @@ impl Indexed {
     fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
         // Slices, not `Vec`s, are indexed: a slice's `[i]` is built in, a `Vec`'s is a call.
         let entries = self.entries.as_slice();
-        self.index.find(hash, |i| same(SymbolTable::name_of(names, &entries[i]), name))
+        let mut probe = self.index.probe(hash);
+        while let Some(i) = probe.next_match() {
+            let e = &entries[i];
+            if e.len as usize == name.len() && same(SymbolTable::name_of(names, e), name) {
+                return Some(i);
+            }
+        }
+        None
     }
 
     /// Adds an entry whose name is not in the table yet.
