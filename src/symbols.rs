@@ -82,6 +82,19 @@ fn symbol_of(kind: ExternKind) -> Option<Symbol> {
     }
 }
 
+/// A name to look up, with its hash.
+pub struct Key<'a> {
+    name: &'a [u8],
+    hash: u64,
+}
+
+impl<'a> Key<'a> {
+    #[inline(always)]
+    pub fn new(name: &'a [u8]) -> Self {
+        Key { name, hash: hash_bytes(name) }
+    }
+}
+
 /// A table's entries and the hash index over them.
 #[derive(Default)]
 struct Indexed {
@@ -289,26 +302,33 @@ impl SymbolTable {
     }
 
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
+        self.get_hashed(&Key::new(name))
+    }
+
+    /// [`SymbolTable::get`] with the name's hash computed by the caller, once for a search
+    /// through many tables (`dlsym(RTLD_DEFAULT)` over the global scope).
+    #[inline(always)]
+    pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
-            Some(built) => self.find_in(built.as_ref().ok()?, name),
-            None => self.get_unindexed(name),
+            Some(built) => self.find_in(built.as_ref().ok()?, key),
+            None => self.get_unindexed(key),
         }
     }
 
     #[inline(always)]
-    fn find_in(&self, entries: &Indexed, name: &[u8]) -> Option<Symbol> {
-        entries.find(&self.names, hash_bytes(name), name).map(|i| entries.entries[i].sym)
+    fn find_in(&self, entries: &Indexed, key: &Key<'_>) -> Option<Symbol> {
+        entries.find(&self.names, key.hash, key.name).map(|i| entries.entries[i].sym)
     }
 
     /// A lookup before the index exists: a scan, or, once scans are used up, the index.
     /// Out of line, so that the indexed lookup stays small where it is inlined.
     #[inline(never)]
-    fn get_unindexed(&self, name: &[u8]) -> Option<Symbol> {
+    fn get_unindexed(&self, key: &Key<'_>) -> Option<Symbol> {
         if self.scans.get() < SCANS_BEFORE_INDEX {
             self.scans.set(self.scans.get() + 1);
-            return self.scan(name);
+            return self.scan(key.name);
         }
-        self.find_in(self.entries()?, name)
+        self.find_in(self.entries()?, key)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {

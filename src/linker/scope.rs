@@ -11,7 +11,7 @@ use super::Linker;
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::{ExportValue, Host};
-use crate::symbols::Symbol;
+use crate::symbols::{Key, Symbol};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -27,9 +27,11 @@ pub enum Scope {
 }
 
 impl<H: Host> Linker<H> {
+    /// The first library in `list` that defines `name` (hashed once for the whole list).
     fn find_in(&self, list: &[Handle], name: &[u8]) -> Option<(Handle, Symbol)> {
+        let key = Key::new(name);
         list.iter()
-            .find_map(|&h| self.libs.get(h).and_then(|l| l.symbols.get(name)).map(|s| (h, s)))
+            .find_map(|&h| self.libs.get(h).and_then(|l| l.symbols.get_hashed(&key)).map(|s| (h, s)))
     }
 
     /// Resolution of `name` for an import of library `h`.
