@@ -9,6 +9,7 @@ use crate::linktime::{basename, parse_table, FindError};
 use crate::model::{wasm, Exp, Model, ModuleSpec, World};
 use crate::search::{candidates, dirname, expand_origin, normalize};
 use crate::sections;
+use crate::symbols::SymbolTable;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -318,7 +319,19 @@ pub fn sections(data: &[u8]) {
             for (name, _) in list {
                 let r = name.as_ptr_range();
                 assert!(r.start >= whole.start && r.end <= whole.end, "export name outside the payload");
-                assert!(core::str::from_utf8(name).is_ok());
+            }
+            // A symbol table answers the same before it is indexed (scanning the payload) as
+            // after, for every name exported once (a valid module has no duplicates).
+            let indexed = SymbolTable::from_export_section(payload.to_vec(), base);
+            let _ = indexed.len();
+            for (name, _) in list.iter().filter(|(n, _)| list.iter().filter(|(m, _)| m == n).count() == 1) {
+                let scanning = SymbolTable::from_export_section(payload.to_vec(), base);
+                assert_eq!(scanning.get(name), indexed.get(name), "scan and index disagree");
+            }
+            let missing: &[u8] = b"\xff not exported";
+            if !list.iter().any(|(n, _)| *n == missing) {
+                let scanning = SymbolTable::from_export_section(payload.to_vec(), base);
+                assert_eq!((scanning.get(missing), indexed.get(missing)), (None, None));
             }
         }
         Err(e) => {
