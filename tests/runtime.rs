@@ -164,3 +164,11 @@ fn ten_thousand_open_close_cycles_stay_bounded() {
     s.program("leak.c", "leak.wasm", &[]);
     s.run("leak.wasm", &[], &[]).expect(&expected("leak.expected"));
 }
+
+#[test]
+fn lookups_before_and_after_indexing() {
+    let s = Scratch::new("lookup");
+    s.side_module("liblookup.c", "liblookup.so", &[]);
+    s.program("lookup.c", "lookup.wasm", &[]);
+    s.run("lookup.wasm", &[], &[]).expect(&expected("lookup.expected"));
+}
