@@ -254,7 +254,8 @@ impl<H: Host> Linker<H> {
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
-        let imports = match self.host.section(module, sections::IMPORT) {
+        let section = self.host.section(module, sections::IMPORT);
+        let imports = match &section {
             Some(s) => sections::imports(&s.data, s.offset as usize)
                 .map_err(|error| DlError::BadSection { lib: String::from(id), section: "import", error })?,
             None => Vec::new(),
@@ -263,9 +264,9 @@ impl<H: Host> Linker<H> {
         let mut cells: Vec<H::Cell> = Vec::new();
         // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
         let mut pending: Vec<(usize, Handle, &'static str, String)> = Vec::new();
-        for imp in &imports {
+        for &imp in &imports {
             let value = self.bind(h, id, dylink, imp, &mut cells, &mut pending, txn)?;
-            bindings.push(Binding { module: imp.module.clone(), name: imp.name.clone(), value });
+            bindings.push(Binding { module: imp.module, name: imp.name, value });
         }
         let instance = self
             .host
@@ -311,7 +312,7 @@ impl<H: Host> Linker<H> {
         h: Handle,
         id: &str,
         dylink: &OwnedDylink,
-        imp: &ImportDesc,
+        imp: ImportDesc<'_>,
         cells: &mut Vec<H::Cell>,
         pending: &mut Vec<(usize, Handle, &'static str, String)>,
         txn: &mut Txn<H::Cell>,
@@ -319,18 +320,16 @@ impl<H: Host> Linker<H> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::UnresolvedImport {
             lib: String::from(id),
-            module: imp.module.clone(),
-            name: imp.name.clone(),
+            module: String::from(imp.module),
+            name: String::from(imp.name),
         };
-        let weak = dylink.is_weak_import(&imp.module, &imp.name);
-        Ok(match (imp.module.as_str(), imp.name.as_str(), imp.kind) {
+        let weak = dylink.is_weak_import(imp.module, imp.name);
+        Ok(match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
             ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
             ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
             ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
-            ("env", "__stack_pointer", ExternKind::Global) => {
-                ImportValue::CallerExport(String::from("__stack_pointer"))
-            }
+            ("env", "__stack_pointer", ExternKind::Global) => ImportValue::CallerExport,
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }
@@ -351,8 +350,8 @@ impl<H: Host> Linker<H> {
                 Some((owner, _)) if owner != h => {
                     return Err(DlError::ImportKind {
                         lib: String::from(id),
-                        module: imp.module.clone(),
-                        name: imp.name.clone(),
+                        module: String::from(imp.module),
+                        name: String::from(imp.name),
                         expected: "a function",
                     })
                 }
@@ -365,7 +364,7 @@ impl<H: Host> Linker<H> {
                 // Other globals can only come from the caller (e.g. `__heap_base`).
                 let main = self.main.expect("main initialised");
                 match self.libs.get(main).and_then(|m| m.symbols.get(name.as_bytes())) {
-                    Some(Symbol::Data(_)) => ImportValue::CallerExport(String::from(name)),
+                    Some(Symbol::Data(_)) => ImportValue::CallerExport,
                     _ if name.starts_with("__tls_") => {
                         return Err(DlError::Unsupported { lib: String::from(id), what: "thread-local storage" })
                     }
@@ -379,8 +378,8 @@ impl<H: Host> Linker<H> {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         return Err(DlError::ImportKind {
                             lib: String::from(id),
-                            module: imp.module.clone(),
-                            name: imp.name.clone(),
+                            module: String::from(imp.module),
+                            name: String::from(imp.name),
                             expected: if want_func { "a function" } else { "data" },
                         })
                     }
