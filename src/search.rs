@@ -86,7 +86,7 @@ fn replace_all(s: &str, from: &str, to: &str) -> String {
 pub fn candidates(
     name: &str,
     ld_library_path: Option<&str>,
-    runpath: &[String],
+    runpath: &[&str],
     origin: &str,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn search_order() {
-        let rp = vec![String::from("$ORIGIN/deps:${ORIGIN}/../x")];
+        let rp = ["$ORIGIN/deps:${ORIGIN}/../x"];
         assert_eq!(
             candidates("libz.so", Some("l1::/l2"), &rp, "plugins"),
             vec!["libz.so", "l1/libz.so", "/l2/libz.so", "plugins/deps/libz.so", "x/libz.so"]

@@ -2,7 +2,7 @@
 //! A failed `dlopen` loads nothing: every library it created is removed again ([`Linker::rollback`]).
 
 use super::{LibState, Library, Linker, SearchEnv};
-use crate::dylink::{Dylink, OwnedDylink};
+use crate::dylink::{Dylink, MemInfo};
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
@@ -57,7 +57,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         name: &str,
         origin: &str,
-        runpath: &[String],
+        runpath: &[&str],
         env: SearchEnv<'_>,
     ) -> Result<Option<Handle>, DlError> {
         if let Some(h) = self.adopt_linktime(name)? {
@@ -97,7 +97,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         name: &str,
         origin: &str,
-        runpath: &[String],
+        runpath: &[&str],
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
@@ -115,19 +115,6 @@ impl<H: Host> Linker<H> {
         Err(DlError::NotFound { lib: String::from(name), tried: ids.len() })
     }
 
-    fn read_dylink(&mut self, id: &str, module: &H::Module) -> Result<OwnedDylink, DlError> {
-        let section = self
-            .host
-            .custom_section(module, "dylink.0")
-            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
-        if section.start != FIRST_SECTION {
-            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
-        }
-        let parsed = Dylink::parse(&section.data, section.offset as usize)
-            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
-        Ok(OwnedDylink::from(&parsed))
-    }
-
     /// Links a freshly loaded module under `id`; dependencies first.
     fn link_new(
         &mut self,
@@ -136,21 +123,30 @@ impl<H: Host> Linker<H> {
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
-        let dylink = self.read_dylink(id, &module)?;
+        let section = self
+            .host
+            .custom_section(&module, "dylink.0")
+            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
+        if section.start != FIRST_SECTION {
+            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
+        }
+        // Names stay borrowed from the section's bytes while the library is linked.
+        let dylink = Dylink::parse(&section.data, section.offset as usize)
+            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
         let symbols = match self.host.section(&module, sections::EXPORT) {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
         let mut lib = Library::new(String::from(id), symbols);
-        (lib.module, lib.runpath) = (Some(module), dylink.runtime_path.clone());
+        lib.module = Some(module);
         let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
         txn.created.push(h);
 
-        let origin = String::from(dirname(id));
+        let origin = dirname(id);
         for needed in &dylink.needed {
             let dep = self
-                .find_or_load(needed, &origin, &dylink.runtime_path, env, txn)
+                .find_or_load(needed, origin, &dylink.runtime_path, env, txn)
                 .map_err(|cause| DlError::Dependency { lib: String::from(id), cause: Box::new(cause) })?;
             if dep == h {
                 return Err(DlError::SelfDependency { lib: String::from(id) });
@@ -166,7 +162,7 @@ impl<H: Host> Linker<H> {
         debug_assert_eq!(group[0], h);
         self.libs.get_mut(h).expect("live").group = group;
 
-        self.place(h, id, &dylink)?;
+        self.place(h, id, dylink.mem_info)?;
         self.instantiate(h, id, &dylink, txn)?;
         self.ready_seq += 1;
         let lib = self.libs.get_mut(h).expect("live");
@@ -202,8 +198,7 @@ impl<H: Host> Linker<H> {
     }
 
     /// Reserves the library's memory (zeroed, aligned) and table slots.
-    fn place(&mut self, h: Handle, id: &str, dylink: &OwnedDylink) -> Result<(), DlError> {
-        let info = dylink.mem_info;
+    fn place(&mut self, h: Handle, id: &str, info: MemInfo) -> Result<(), DlError> {
         let align = 1u32 << info.memory_align;
         let reserved = info.memory_size.max(1);
         let oom = || DlError::OutOfMemory { lib: String::from(id) };
@@ -229,7 +224,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
+        dylink: &Dylink<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<(), DlError> {
         let module = self.libs.get_mut(h).expect("live").module.take().expect("module");
@@ -250,7 +245,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
+        dylink: &Dylink<'_>,
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
@@ -311,7 +306,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
+        dylink: &Dylink<'_>,
         imp: ImportDesc<'_>,
         cells: &mut Vec<H::Cell>,
         pending: &mut Vec<(usize, Handle, &'static str, String)>,

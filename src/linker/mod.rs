@@ -68,7 +68,6 @@ pub struct Library<H: Host> {
     pub ready_seq: u64,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
-    pub runpath: Vec<String>,
 }
 
 impl<H: Host> Library<H> {
@@ -93,7 +92,6 @@ impl<H: Host> Library<H> {
             state: LibState::Loading,
             ready_seq: 0,
             atexit: Vec::new(),
-            runpath: Vec::new(),
         }
     }
 }

@@ -364,7 +364,7 @@ pub fn search_paths(data: &[u8]) {
     let name = lines.next().unwrap_or("");
     let ld = lines.next();
     let requester = lines.next().unwrap_or("");
-    let runpath: Vec<String> = lines.map(String::from).collect();
+    let runpath: Vec<&str> = lines.collect();
 
     check_normal(name);
     check_normal(requester);
