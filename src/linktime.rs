@@ -301,16 +301,27 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
     })
 }
 
-/// Stable sort by key (a no-op pass on the already sorted input wit-component writes), then
-/// drop later entries with a repeated key.
+/// Stable sort by key (nothing to do for the already sorted input wit-component writes),
+/// then drop later entries with a repeated key.
 fn sort_dedup<T>(v: &mut Vec<T>, key: impl Fn(&T) -> &[u8]) {
-    if !v.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
-        // Tag each entry with its position so that equal keys keep their order.
-        let mut tagged: Vec<(usize, T)> = core::mem::take(v).into_iter().enumerate().collect();
-        crate::sort::sort_by(&mut tagged, |a, b| (key(&a.1), a.0) < (key(&b.1), b.0));
-        v.extend(tagged.into_iter().map(|(_, t)| t));
-        v.dedup_by(|later, earlier| key(later) == key(earlier));
+    if let Some(order) = sorted_order(v.len(), &|i| key(&v[i])) {
+        let mut slots: Vec<Option<T>> = core::mem::take(v).into_iter().map(Some).collect();
+        v.extend(order.iter().map(|&i| slots[i].take().expect("each position once")));
     }
+}
+
+/// The positions `0..n` in the stable order of their keys, later positions with a repeated
+/// key left out; `None` when the keys already increase strictly. Not generic, so that the
+/// sort is compiled once for symbols and libraries alike.
+fn sorted_order<'k>(n: usize, key: &dyn Fn(usize) -> &'k [u8]) -> Option<Vec<usize>> {
+    if (1..n).all(|i| key(i - 1) < key(i)) {
+        return None;
+    }
+    // Comparing positions last makes the (unstable) heapsort stable.
+    let mut order: Vec<usize> = (0..n).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| (key(a), a) < (key(b), b));
+    order.dedup_by(|later, earlier| key(*later) == key(*earlier));
+    Some(order)
 }
 
 /// Reads the table whose root is at `root` (the value of the `GOT.mem.__wasm_libdl_libraries`
