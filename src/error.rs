@@ -62,12 +62,12 @@ const SHOWN_NAME_PREFIX: usize = 64;
 
 /// A (possibly non-UTF-8, possibly huge) name as it appears in an error message.
 pub fn shown_name(name: &[u8]) -> String {
-    if name.len() <= SHOWN_NAME_MAX {
-        return String::from_utf8_lossy(name).into_owned();
-    }
     let mut t = Text::new();
-    t.str(&String::from_utf8_lossy(&name[..SHOWN_NAME_PREFIX]));
-    t.str("... (").dec(name.len() as u64).str(" bytes)");
+    if name.len() <= SHOWN_NAME_MAX {
+        t.lossy(name);
+    } else {
+        t.lossy(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
+    }
     t.into_string()
 }
 

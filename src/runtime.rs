@@ -16,7 +16,7 @@ use crate::loader::WitHost as SysHost;
 use alloc::ffi::CString;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, RefCell, RefMut};
 use core::ffi::{c_char, c_int, c_void, CStr};
 
 struct State {
@@ -49,8 +49,15 @@ extern "C" {
 }
 
 fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) -> Result<R, DlError> {
-    let mut guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
-    f(guard.get_or_insert_with(new_linker))
+    f(&mut *linker()?)
+}
+
+/// The linker, created on first use; an error while it is borrowed already (re-entry). One
+/// copy of this for all entry points.
+#[inline(never)]
+fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
+    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
+    Ok(RefMut::map(guard, |l| l.get_or_insert_with(new_linker)))
 }
 
 fn new_linker() -> Linker<SysHost> {
@@ -75,10 +82,15 @@ fn new_linker() -> Linker<SysHost> {
 
 /// Records `e` for `dlerror` and returns `ret`.
 pub fn fail<T>(e: DlError, ret: T) -> T {
+    set_error(e);
+    ret
+}
+
+#[inline(never)]
+fn set_error(e: DlError) {
     if let Ok(mut slot) = STATE.error.try_borrow_mut() {
         *slot = Some(e);
     }
-    ret
 }
 
 pub fn take_error() -> *mut c_char {

@@ -80,7 +80,7 @@ impl<H: Host> Linker<H> {
         let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
             return Ok(None);
         };
-        let lib_name = String::from_utf8_lossy(entry.name).into_owned();
+        let lib_name = crate::text::lossy(entry.name);
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
