@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 pub fn normalize(path: &str) -> String {
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
+    for part in pieces(path, b'/') {
         match part {
             "" | "." => {}
             ".." => match parts.last() {
@@ -31,7 +31,13 @@ pub fn normalize(path: &str) -> String {
     if absolute {
         out.push('/');
     }
-    out.push_str(&parts.join("/"));
+    // (By hand, not `parts.join("/")`: that brings in `alloc`'s generic join.)
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(p);
+    }
     if out.is_empty() {
         out.push('.');
     }
@@ -40,13 +46,26 @@ pub fn normalize(path: &str) -> String {
 
 /// The directory part of `path` (`"."` for a bare name).
 pub fn dirname(path: &str) -> &str {
-    // (`rsplit_once` rather than slicing at `rfind`'s index: the slice's char-boundary check
-    // would bring in `core`'s panic formatting, ~0.5 KiB.)
-    match path.rsplit_once('/') {
-        Some(("", _)) => "/",
-        Some((dir, _)) => dir,
+    // (`get`, not slicing: the slice's char-boundary check would bring in `core`'s panic
+    // formatting, ~0.5 KiB; a byte search, not `rsplit_once('/')`, which brings in memrchr.)
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(0) => "/",
+        Some(i) => path.get(..i).unwrap_or("."),
         None => ".",
     }
+}
+
+/// The pieces of `s` between the ASCII bytes `sep`, as `s.split(sep as char)` gives them
+/// (without `core`'s memchr-based char searcher: these strings are short).
+fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let end = r.bytes().position(|b| b == sep);
+        // Cutting at an ASCII byte keeps both sides valid `str`s: `get` cannot fail here.
+        rest = end.and_then(|i| r.get(i + 1..));
+        r.get(..end.unwrap_or(r.len()))
+    })
 }
 
 fn join(dir: &str, name: &str) -> String {
@@ -96,14 +115,14 @@ pub fn candidates(
         }
     };
     push(normalize(name));
-    if name.contains('/') {
+    if name.bytes().any(|b| b == b'/') {
         return out;
     }
-    for dir in ld_library_path.unwrap_or("").split(':').filter(|d| !d.is_empty()) {
+    for dir in pieces(ld_library_path.unwrap_or(""), b':').filter(|d| !d.is_empty()) {
         push(join(dir, name));
     }
     for entry in runpath {
-        for dir in entry.split(':').filter(|d| !d.is_empty()) {
+        for dir in pieces(entry, b':').filter(|d| !d.is_empty()) {
             push(join(&expand_origin(dir, origin), name));
         }
     }
@@ -113,6 +132,22 @@ pub fn candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn pieces_and_dirname_match_core(s in "[a/:.é]{0,12}") {
+            for sep in [b'/', b':'] {
+                prop_assert!(pieces(&s, sep).eq(s.split(sep as char)));
+            }
+            let expected = match s.rsplit_once('/') {
+                Some(("", _)) => "/",
+                Some((dir, _)) => dir,
+                None => ".",
+            };
+            prop_assert_eq!(dirname(&s), expected);
+        }
+    }
     use alloc::vec;
 
     #[test]

@@ -351,7 +351,11 @@ impl<H: Host> Linker<H> {
                     })
                 }
                 _ if weak => {
-                    ImportValue::Unresolved([id, ": call to unresolved weak function ", name].concat())
+                    {
+                    let mut t = crate::text::Text::new();
+                    t.str(id).str(": call to unresolved weak function ").str(name);
+                    ImportValue::Unresolved(t.into_string())
+                }
                 },
                 _ => return Err(unresolved()),
             },
