@@ -29,17 +29,17 @@ pub fn normalize(path: &str) -> String {
     }
     let mut out = String::with_capacity(path.len());
     if absolute {
-        out.push('/');
+        out.push_str("/");
     }
     // (By hand, not `parts.join("/")`: that brings in `alloc`'s generic join.)
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
-            out.push('/');
+            out.push_str("/");
         }
         out.push_str(p);
     }
     if out.is_empty() {
-        out.push('.');
+        out.push_str(".");
     }
     out
 }
@@ -72,7 +72,7 @@ fn join(dir: &str, name: &str) -> String {
     let dir = if dir.is_empty() { "." } else { dir };
     let mut s = String::with_capacity(dir.len() + 1 + name.len());
     s.push_str(dir);
-    s.push('/');
+    s.push_str("/");
     s.push_str(name);
     normalize(&s)
 }
@@ -86,17 +86,20 @@ pub fn expand_origin(entry: &str, origin: &str) -> String {
 /// bring in `core`'s two-way substring searcher; these strings are short).
 fn replace_all(s: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        let step = if rest.starts_with(from) {
+    // A match of (valid UTF-8) `from` starts and ends on char boundaries, so the `get`s below
+    // always succeed; they copy the unmatched runs whole.
+    let (mut at, mut copied) = (0, 0);
+    while at < s.len() {
+        if s.as_bytes()[at..].starts_with(from.as_bytes()) && !from.is_empty() {
+            out.push_str(s.get(copied..at).unwrap_or(""));
             out.push_str(to);
-            from.len()
+            at += from.len();
+            copied = at;
         } else {
-            out.push(c);
-            c.len_utf8()
-        };
-        rest = rest.get(step..).unwrap_or("");
+            at += 1;
+        }
     }
+    out.push_str(s.get(copied..).unwrap_or(""));
     out
 }
 
@@ -146,6 +149,11 @@ mod tests {
                 None => ".",
             };
             prop_assert_eq!(dirname(&s), expected);
+        }
+
+        #[test]
+        fn replace_all_matches_str_replace(s in "[$aé{}]{0,12}", from in "[$aé{}]{1,3}") {
+            prop_assert_eq!(replace_all(&s, &from, "/o"), s.replace(&from, "/o"));
         }
     }
     use alloc::vec;
