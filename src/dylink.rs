@@ -156,14 +156,14 @@ impl<'a> Subsections<'a> {
                 table_size: r.u32()?,
                 table_align: r.align()?,
             }),
-            NEEDED => Subsection::Needed(r.vec(|r| r.name())?),
+            NEEDED => Subsection::Needed(r.names()?),
             EXPORT_INFO => Subsection::ExportInfo(
                 r.vec(|r| Ok(ExportInfo { name: r.name()?, flags: r.u32()? }))?,
             ),
             IMPORT_INFO => Subsection::ImportInfo(r.vec(|r| {
                 Ok(ImportInfo { module: r.name()?, field: r.name()?, flags: r.u32()? })
             })?),
-            RUNTIME_PATH => Subsection::RuntimePath(r.vec(|r| r.name())?),
+            RUNTIME_PATH => Subsection::RuntimePath(r.names()?),
             _ => return Ok(Subsection::Unknown { id, offset: start, data: body }),
         };
         if !r.at_end() {
@@ -317,6 +317,12 @@ impl<'a> Reader<'a> {
     /// Where the next read starts, as an index into the reader's data.
     pub(crate) fn pos(&self) -> usize {
         self.pos
+    }
+
+    /// A counted vector of names (one copy of [`Reader::vec`] for both name lists).
+    #[inline(never)]
+    fn names(&mut self) -> Result<Vec<&'a str>, ParseError> {
+        self.vec(|r| r.name())
     }
 
     /// A counted vector (see [`Reader::count`]).
