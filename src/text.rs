@@ -17,6 +17,7 @@ impl Text {
     }
 
     /// Appends `s`.
+    #[inline(never)]
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.0.push_str(s);
         self
