@@ -267,10 +267,12 @@ impl<H: Host> Linker<H> {
             .host
             .instantiate(module, &bindings, &cells)
             .map_err(|e| DlError::from_host(id, e))?;
-        let mut cells: Vec<Option<H::Cell>> = cells.into_iter().map(Some).collect();
-        for (cell, target, module, name) in pending {
-            let fill = Fill::Cell(cells[cell].take().expect("each cell pending once"));
-            txn.late.push(Late { target, module, name, fill });
+        // `pending` is in cell order (each entry was pushed just before its cell).
+        let mut pending = pending.into_iter().peekable();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if let Some((_, target, module, name)) = pending.next_if(|p| p.0 == i) {
+                txn.late.push(Late { target, module, name, fill: Fill::Cell(cell) });
+            }
         }
         Ok(instance)
     }

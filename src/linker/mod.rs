@@ -72,6 +72,7 @@ pub struct Library<H: Host> {
 
 impl<H: Host> Library<H> {
     /// A library with nothing placed or bound yet, in state `Loading`.
+    #[inline(never)]
     fn new(name: String, symbols: SymbolTable) -> Self {
         Library {
             name,
