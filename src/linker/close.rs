@@ -85,9 +85,9 @@ impl<H: Host> Linker<H> {
     /// Releases what [`Linker::close`] unloaded, once its destructors have run.
     pub fn finish_close(&mut self, libs: &[Handle]) {
         for &h in libs {
-            if let Some(lib) = self.libs.remove(h) {
-                self.release_resources(&lib);
-            }
+            // Their names left the index at `close` (a destructor may have loaded a new
+            // library under one of them since).
+            self.discard(h, false);
         }
     }
 

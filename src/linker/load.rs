@@ -412,10 +412,7 @@ impl<H: Host> Linker<H> {
     /// Undoes a failed `dlopen`: drops every library it created.
     pub(super) fn rollback(&mut self, txn: Txn<H::Cell>) {
         for &h in txn.created.iter().rev() {
-            if let Some(lib) = self.libs.remove(h) {
-                self.by_name.remove(&lib.name);
-                self.release_resources(&lib);
-            }
+            self.discard(h, true);
         }
     }
 }

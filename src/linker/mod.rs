@@ -187,6 +187,18 @@ impl<H: Host> Linker<H> {
         }
     }
 
+    /// Drops library `h` (if live) and gives its resources back; `named`: it is still in the
+    /// name index, and leaves it. One copy for `dlclose` and a failed `dlopen`.
+    #[inline(never)]
+    pub(crate) fn discard(&mut self, h: Handle, named: bool) {
+        if let Some(lib) = self.libs.remove(h) {
+            if named {
+                self.by_name.remove(&lib.name);
+            }
+            self.release_resources(&lib);
+        }
+    }
+
     /// Gives an unloaded (or never completed) library's table slots and memory back.
     pub(crate) fn release_resources(&mut self, lib: &Library<H>) {
         let ranges = lib.stubs.iter().map(|&s| (s, 1));
