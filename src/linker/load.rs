@@ -353,12 +353,10 @@ impl<H: Host> Linker<H> {
                     })
                 }
                 _ if weak => {
-                    {
                     let mut t = crate::text::Text::new();
                     t.str(id).str(": call to unresolved weak function ").str(name);
                     ImportValue::Unresolved(t.into_string())
                 }
-                },
                 _ => return Err(unresolved()),
             },
             ("env", name, ExternKind::Global) => {
