@@ -11,6 +11,8 @@ use alloc::vec::Vec;
 /// Collapses `//`, `/./`, a leading `./` and `dir/..` lexically, so that one library opened
 /// under spellings like `./lib/x.so` and `lib//x.so` is recognised as the same.
 /// `..` that would climb above the start of a relative path is kept (the host confines ids).
+// `push_str("/")`, not `push('/')`: `String::push` encodes a `char` (UTF-8 encoder code).
+#[allow(clippy::single_char_add_str)]
 pub fn normalize(path: &str) -> String {
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
@@ -68,6 +70,7 @@ fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
     })
 }
 
+#[allow(clippy::single_char_add_str)] // see `normalize`
 fn join(dir: &str, name: &str) -> String {
     let dir = if dir.is_empty() { "." } else { dir };
     let mut s = String::with_capacity(dir.len() + 1 + name.len());
