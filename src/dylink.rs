@@ -118,6 +118,14 @@ impl<'a> Dylink<'a> {
         Ok(out)
     }
 
+    /// Whether the import `module.field` is weak (may stay unresolved); see
+    /// [`OwnedDylink::is_weak_import`].
+    pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
+        self.import_info
+            .iter()
+            .any(|i| i.flags & SYM_BINDING_WEAK != 0 && weak_entry_matches(i.module, i.field, module, field))
+    }
+
     /// Whether the export `name` is a thread-local symbol.
     pub fn is_tls_export(&self, name: &str) -> bool {
         self.export_info.iter().any(|e| e.name == name && e.flags & SYM_TLS != 0)
@@ -148,14 +156,14 @@ impl<'a> Subsections<'a> {
                 table_size: r.u32()?,
                 table_align: r.align()?,
             }),
-            NEEDED => Subsection::Needed(r.vec(|r| r.name())?),
+            NEEDED => Subsection::Needed(r.names()?),
             EXPORT_INFO => Subsection::ExportInfo(
                 r.vec(|r| Ok(ExportInfo { name: r.name()?, flags: r.u32()? }))?,
             ),
             IMPORT_INFO => Subsection::ImportInfo(r.vec(|r| {
                 Ok(ImportInfo { module: r.name()?, field: r.name()?, flags: r.u32()? })
             })?),
-            RUNTIME_PATH => Subsection::RuntimePath(r.vec(|r| r.name())?),
+            RUNTIME_PATH => Subsection::RuntimePath(r.names()?),
             _ => return Ok(Subsection::Unknown { id, offset: start, data: body }),
         };
         if !r.at_end() {
@@ -311,6 +319,12 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// A counted vector of names (one copy of [`Reader::vec`] for both name lists).
+    #[inline(never)]
+    fn names(&mut self) -> Result<Vec<&'a str>, ParseError> {
+        self.vec(|r| r.name())
+    }
+
     /// A counted vector (see [`Reader::count`]).
     pub(crate) fn vec<T>(
         &mut self,
@@ -355,9 +369,15 @@ impl OwnedDylink {
     /// data or address-taken symbol by the module it would be imported from (`env`), while the
     /// module imports it through `GOT.mem` / `GOT.func`: for those, the field name decides.
     pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
-        let via_got = module == "GOT.mem" || module == "GOT.func";
-        self.weak_imports.iter().any(|(m, f)| f == field && (m == module || via_got))
+        self.weak_imports.iter().any(|(m, f)| weak_entry_matches(m, f, module, field))
     }
+}
+
+/// Whether the IMPORT_INFO entry `m.f` names the import `module.field` (see
+/// [`OwnedDylink::is_weak_import`]).
+fn weak_entry_matches(m: &str, f: &str, module: &str, field: &str) -> bool {
+    let via_got = module == "GOT.mem" || module == "GOT.func";
+    f == field && (m == module || via_got)
 }
 
 #[cfg(test)]

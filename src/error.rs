@@ -62,12 +62,12 @@ const SHOWN_NAME_PREFIX: usize = 64;
 
 /// A (possibly non-UTF-8, possibly huge) name as it appears in an error message.
 pub fn shown_name(name: &[u8]) -> String {
-    if name.len() <= SHOWN_NAME_MAX {
-        return String::from_utf8_lossy(name).into_owned();
-    }
     let mut t = Text::new();
-    t.str(&String::from_utf8_lossy(&name[..SHOWN_NAME_PREFIX]));
-    t.str("... (").dec(name.len() as u64).str(" bytes)");
+    if name.len() <= SHOWN_NAME_MAX {
+        t.lossy(name);
+    } else {
+        t.lossy(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
+    }
     t.into_string()
 }
 
@@ -98,54 +98,82 @@ impl DlError {
         t.into_string()
     }
 
-    fn write_to(&self, t: &mut Text) {
+    /// The library (or `dlsym` scope) the message starts with, before ": ".
+    fn subject(&self) -> Option<&str> {
         match self {
-            DlError::NotFound { lib, .. } => {
-                t.str(lib).str(": cannot open shared object file: No such file or directory");
+            DlError::NotFound { lib, .. }
+            | DlError::Host { lib, .. }
+            | DlError::NotSideModule { lib }
+            | DlError::DylinkNotFirst { lib, .. }
+            | DlError::Malformed { lib, .. }
+            | DlError::BadSection { lib, .. }
+            | DlError::UnresolvedImport { lib, .. }
+            | DlError::ImportKind { lib, .. }
+            | DlError::Unsupported { lib, .. }
+            | DlError::Dependency { lib, .. }
+            | DlError::SelfDependency { lib }
+            | DlError::OutOfMemory { lib }
+            | DlError::NotLoaded { lib }
+            | DlError::TooManyLibraries { lib } => Some(lib),
+            DlError::SymbolNotFound { scope, .. } => Some(scope),
+            DlError::InvalidHandle { .. }
+            | DlError::InvalidMode { .. }
+            | DlError::InvalidName { .. }
+            | DlError::NameTooLong { .. }
+            | DlError::Reentrant => None,
+        }
+    }
+
+    fn write_to(&self, t: &mut Text) {
+        if let Some(subject) = self.subject() {
+            t.str(subject).str(": ");
+        }
+        match self {
+            DlError::NotFound { .. } => {
+                t.str("cannot open shared object file: No such file or directory");
             }
-            DlError::Host { lib, error } => {
-                t.str(lib).str(": ").str(host_reason(error.code));
+            DlError::Host { error, .. } => {
+                t.str(host_reason(error.code));
                 if !error.message.is_empty() {
                     t.str(": ").str(&error.message);
                 }
             }
-            DlError::NotSideModule { lib } => {
-                t.str(lib).str(": not a side module (no dylink.0 section)");
+            DlError::NotSideModule { .. } => {
+                t.str("not a side module (no dylink.0 section)");
             }
-            DlError::DylinkNotFirst { lib, offset } => {
-                t.str(lib)
-                    .str(": malformed side module: dylink.0 must be the first section (found at byte ")
+            DlError::DylinkNotFirst { offset, .. } => {
+                t.str("malformed side module: dylink.0 must be the first section (found at byte ")
                     .dec(u64::from(*offset))
                     .str(")");
             }
-            DlError::Malformed { lib, error } => error.write_to(t.str(lib).str(": ")),
-            DlError::BadSection { lib, section, error } => {
-                t.str(lib).str(": malformed ").str(section).str(" section at byte ");
+            DlError::Malformed { error, .. } => error.write_to(t),
+            DlError::BadSection { section, error, .. } => {
+                t.str("malformed ").str(section).str(" section at byte ");
                 t.dec(error.offset as u64).str(": ").str(error.reason);
             }
-            DlError::UnresolvedImport { lib, module, name } => {
-                t.str(lib).str(": undefined symbol: ").str(name);
+            DlError::UnresolvedImport { module, name, .. } => {
+                t.str("undefined symbol: ").str(name);
                 t.str(" (import ").str(module).str(".").str(name).str(")");
             }
-            DlError::ImportKind { lib, module, name, expected } => {
-                t.str(lib).str(": import ").str(module).str(".").str(name);
+            DlError::ImportKind { module, name, expected, .. } => {
+                t.str("import ").str(module).str(".").str(name);
                 t.str(": symbol is not ").str(expected);
             }
-            DlError::Unsupported { lib, what } => {
-                t.str(lib).str(": unsupported: ").str(what);
+            DlError::Unsupported { what, .. } => {
+                t.str("unsupported: ").str(what);
             }
-            DlError::Dependency { lib, cause } => cause.write_to(t.str(lib).str(": error loading dependency: ")),
-            DlError::SelfDependency { lib } => {
-                t.str(lib).str(": library lists itself as a dependency");
+            DlError::Dependency { cause, .. } => cause.write_to(t.str("error loading dependency: ")),
+            DlError::SelfDependency { .. } => {
+                t.str("library lists itself as a dependency");
             }
-            DlError::OutOfMemory { lib } => {
-                t.str(lib).str(": out of memory reserving its data or table");
+            DlError::OutOfMemory { .. } => {
+                t.str("out of memory reserving its data or table");
             }
-            DlError::NotLoaded { lib } => {
-                t.str(lib).str(": not loaded (RTLD_NOLOAD)");
+            DlError::NotLoaded { .. } => {
+                t.str("not loaded (RTLD_NOLOAD)");
             }
-            DlError::SymbolNotFound { scope, symbol } => {
-                t.str(scope).str(": undefined symbol: ").str(symbol);
+            DlError::SymbolNotFound { symbol, .. } => {
+                t.str("undefined symbol: ").str(symbol);
             }
             DlError::InvalidHandle { raw } => {
                 t.str("invalid handle ").hex(*raw as u64).str(": not an open library");
@@ -160,8 +188,8 @@ impl DlError {
             DlError::NameTooLong { len } => {
                 t.str("file name too long (").dec(*len as u64).str(" bytes)");
             }
-            DlError::TooManyLibraries { lib } => {
-                t.str(lib).str(": too many libraries loaded");
+            DlError::TooManyLibraries { .. } => {
+                t.str("too many libraries loaded");
             }
             DlError::Reentrant => {
                 t.str("dynamic linker called re-entrantly");

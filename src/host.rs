@@ -45,10 +45,11 @@ pub struct Section {
     pub data: Vec<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportDesc {
-    pub module: String,
-    pub name: String,
+/// One import of a module, its names borrowed from the import section's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportDesc<'a> {
+    pub module: &'a str,
+    pub name: &'a str,
     pub kind: ExternKind,
 }
 
@@ -67,12 +68,13 @@ pub enum ExportValue {
 }
 
 /// `wasi:module-loader/types.import-value`; `Cell` is the index of a cell in the
-/// accompanying cell list.
+/// accompanying cell list. `CallerExport` is the caller's export of the import's own name
+/// (the WIT variant spells the name out; [`Binding::name`] is it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportValue {
     CallerMemory,
     CallerTable,
-    CallerExport(String),
+    CallerExport,
     FuncSlot(u32),
     ConstI32(i32),
     Cell(usize),
@@ -80,10 +82,12 @@ pub enum ImportValue {
     Indirect(u32),
 }
 
+/// `wasi:module-loader/types.import-binding`, the names borrowed from the module's import
+/// section (the host copies them as it passes them on).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Binding {
-    pub module: String,
-    pub name: String,
+pub struct Binding<'a> {
+    pub module: &'a str,
+    pub name: &'a str,
     pub value: ImportValue,
 }
 
@@ -103,7 +107,7 @@ pub trait Host {
     fn instantiate(
         &mut self,
         m: &Self::Module,
-        bindings: &[Binding],
+        bindings: &[Binding<'_>],
         cells: &[Self::Cell],
     ) -> Result<Self::Instance, HostError>;
     /// The caller's own instance; `None` when the host cannot provide one (then the main
@@ -142,7 +146,7 @@ impl Host for NoLoader {
     }
     fn new_cell(&mut self, _: i32) {}
     fn set_cell(&mut self, _: &(), _: i32) {}
-    fn instantiate(&mut self, _: &(), _: &[Binding], _: &[()]) -> Result<(), HostError> {
+    fn instantiate(&mut self, _: &(), _: &[Binding<'_>], _: &[()]) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }
     fn caller(&mut self) -> Option<()> {

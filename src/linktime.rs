@@ -247,25 +247,23 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
     let view = View { mem, base };
     let (array, raw) = raw_libraries(&view, root)?;
 
-    // Addresses where some other structure starts: a symbol array ends at the first of these
-    // at or after its own start.
-    let mut starts: Vec<u32> = Vec::with_capacity(raw.len() * 2 + 2);
-    starts.extend(raw.iter().map(|l| l.name));
-    starts.extend(raw.iter().filter(|l| l.symbol_count > 0).map(|l| l.symbols));
-    starts.push(array);
-    starts.push(root);
-    crate::sort::sort_by(&mut starts, |a, b| a < b);
-    starts.dedup();
-
     let mut libraries = Vec::with_capacity(raw.len());
     for l in &raw {
         let name = view.bytes(l.name, l.name_len)?;
         let mut count = l.symbol_count;
         if count > 0 {
-            // The first start strictly after this array's own start (its own entry in `starts`
-            // is the array itself).
-            let next = starts.partition_point(|&s| s <= l.symbols);
-            let limit = starts.get(next).copied().unwrap_or(root);
+            // The array ends where the next structure starts: the first address after the
+            // array's own start where a name, another symbol array, the library array or the
+            // root is. (A scan per library rather than a sorted list of starts: tables have
+            // tens of libraries, and this runs once.)
+            let mut limit: Option<u32> = None;
+            let others = raw.iter().flat_map(|o| [Some(o.name), (o.symbol_count > 0).then_some(o.symbols)]);
+            for s in others.flatten().chain([array, root]) {
+                if s > l.symbols && limit.is_none_or(|m| s < m) {
+                    limit = Some(s);
+                }
+            }
+            let limit = limit.unwrap_or(root);
             count = count.min(limit.saturating_sub(l.symbols) / SYMBOL_SIZE);
             view.bytes(l.symbols, count * SYMBOL_SIZE)?;
         }
@@ -288,29 +286,41 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Ta
     }
     sort_dedup(&mut libraries, |l| l.name);
 
-    let mut basenames: Vec<(&[u8], usize)> = libraries
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (basename(l.name), i))
-        .collect();
-    // Positions are distinct, so comparing them last makes this the stable order by name.
-    crate::sort::sort_by(&mut basenames, |a, b| a < b);
+    let base_of = |i: usize| basename(libraries[i].name);
+    let basenames = order_by_key(libraries.len(), &base_of).into_iter().map(|i| (base_of(i), i)).collect();
     Ok(Libraries {
         libraries,
         basenames,
     })
 }
 
-/// Stable sort by key (a no-op pass on the already sorted input wit-component writes), then
-/// drop later entries with a repeated key.
+/// Stable sort by key (nothing to do for the already sorted input wit-component writes),
+/// then drop later entries with a repeated key.
 fn sort_dedup<T>(v: &mut Vec<T>, key: impl Fn(&T) -> &[u8]) {
-    if !v.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
-        // Tag each entry with its position so that equal keys keep their order.
-        let mut tagged: Vec<(usize, T)> = core::mem::take(v).into_iter().enumerate().collect();
-        crate::sort::sort_by(&mut tagged, |a, b| (key(&a.1), a.0) < (key(&b.1), b.0));
-        v.extend(tagged.into_iter().map(|(_, t)| t));
-        v.dedup_by(|later, earlier| key(later) == key(earlier));
+    if let Some(order) = sorted_order(v.len(), &|i| key(&v[i])) {
+        let mut slots: Vec<Option<T>> = core::mem::take(v).into_iter().map(Some).collect();
+        v.extend(order.iter().map(|&i| slots[i].take().expect("each position once")));
     }
+}
+
+/// The positions `0..n` in the stable order of their keys, later positions with a repeated
+/// key left out; `None` when the keys already increase strictly. Not generic, so that the
+/// sort is compiled once for symbols and libraries alike.
+fn sorted_order<'k>(n: usize, key: &dyn Fn(usize) -> &'k [u8]) -> Option<Vec<usize>> {
+    if (1..n).all(|i| key(i - 1) < key(i)) {
+        return None;
+    }
+    let mut order = order_by_key(n, key);
+    order.dedup_by(|later, earlier| key(*later) == key(*earlier));
+    Some(order)
+}
+
+/// The positions `0..n` in the stable order of their keys.
+fn order_by_key<'k>(n: usize, key: &dyn Fn(usize) -> &'k [u8]) -> Vec<usize> {
+    // Comparing positions last makes the (unstable) heapsort stable.
+    let mut order: Vec<usize> = (0..n).collect();
+    crate::sort::sort_by(&mut order, |&a, &b| (key(a), a) < (key(b), b));
+    order
 }
 
 /// Reads the table whose root is at `root` (the value of the `GOT.mem.__wasm_libdl_libraries`

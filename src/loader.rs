@@ -10,6 +10,9 @@ wit_bindgen::generate!({
     path: "wit",
     world: "libdl",
     generate_all,
+    // `import-binding` (only ever a parameter) borrows its strings: the bindings are passed
+    // on without copying every import's module and field name.
+    ownership: Borrowing { duplicate_if_necessary: false },
 });
 
 use wasi::module_loader::{loader, types as wit};
@@ -74,22 +77,22 @@ impl Host for WitHost {
     fn instantiate(
         &mut self,
         m: &Self::Module,
-        bindings: &[Binding],
+        bindings: &[Binding<'_>],
         cells: &[Self::Cell],
     ) -> Result<Self::Instance, HostError> {
         let list: Vec<wit::ImportBinding<'_>> = bindings
             .iter()
             .map(|b| wit::ImportBinding {
-                module: b.module.clone(),
-                name: b.name.clone(),
+                module: b.module,
+                name: b.name,
                 value: match &b.value {
                     ImportValue::CallerMemory => wit::ImportValue::CallerMemory,
                     ImportValue::CallerTable => wit::ImportValue::CallerTable,
-                    ImportValue::CallerExport(n) => wit::ImportValue::CallerExport(n.clone()),
+                    ImportValue::CallerExport => wit::ImportValue::CallerExport(b.name),
                     ImportValue::FuncSlot(s) => wit::ImportValue::FuncSlot(*s),
                     ImportValue::ConstI32(v) => wit::ImportValue::ConstI32(*v),
                     ImportValue::Cell(i) => wit::ImportValue::Cell(&cells[*i]),
-                    ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg.clone()),
+                    ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg),
                     ImportValue::Indirect(s) => wit::ImportValue::Indirect(*s),
                 },
             })

@@ -13,17 +13,16 @@ use crate::linker::{Linker, Scope, SearchEnv};
 use crate::host::NoLoader as SysHost;
 #[cfg(feature = "runtime-loader")]
 use crate::loader::WitHost as SysHost;
-use alloc::ffi::CString;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, RefCell, RefMut};
 use core::ffi::{c_char, c_int, c_void, CStr};
 
 struct State {
     linker: RefCell<Option<Linker<SysHost>>>,
     error: RefCell<Option<DlError>>,
-    /// The string the last `dlerror` returned; kept alive until the next call.
-    message: RefCell<Option<CString>>,
+    /// The NUL-terminated string the last `dlerror` returned; kept alive until the next call.
+    message: RefCell<Vec<u8>>,
     exit_hook: Cell<bool>,
 }
 
@@ -33,7 +32,7 @@ unsafe impl Sync for State {}
 static STATE: State = State {
     linker: RefCell::new(None),
     error: RefCell::new(None),
-    message: RefCell::new(None),
+    message: RefCell::new(Vec::new()),
     exit_hook: Cell::new(false),
 };
 
@@ -49,8 +48,15 @@ extern "C" {
 }
 
 fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) -> Result<R, DlError> {
-    let mut guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
-    f(guard.get_or_insert_with(new_linker))
+    f(&mut *linker()?)
+}
+
+/// The linker, created on first use; an error while it is borrowed already (re-entry). One
+/// copy of this for all entry points.
+#[inline(never)]
+fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
+    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
+    Ok(RefMut::map(guard, |l| l.get_or_insert_with(new_linker)))
 }
 
 fn new_linker() -> Linker<SysHost> {
@@ -75,27 +81,32 @@ fn new_linker() -> Linker<SysHost> {
 
 /// Records `e` for `dlerror` and returns `ret`.
 pub fn fail<T>(e: DlError, ret: T) -> T {
+    set_error(e);
+    ret
+}
+
+#[inline(never)]
+fn set_error(e: DlError) {
     if let Ok(mut slot) = STATE.error.try_borrow_mut() {
         *slot = Some(e);
     }
-    ret
 }
 
 pub fn take_error() -> *mut c_char {
     let Some(e) = STATE.error.try_borrow_mut().ok().and_then(|mut s| s.take()) else {
         return core::ptr::null_mut();
     };
+    let Ok(mut text) = STATE.message.try_borrow_mut() else { return core::ptr::null_mut() };
+    text.clear();
     // A NUL inside a name would end the C string early: show it as `\0`.
-    let mut text = Vec::new();
     for &b in e.message().as_bytes() {
         match b {
             0 => text.extend_from_slice(b"\\0"),
             _ => text.push(b),
         }
     }
-    let Ok(mut msg) = STATE.message.try_borrow_mut() else { return core::ptr::null_mut() };
-    let s = msg.insert(CString::new(text).unwrap_or_default());
-    s.as_ptr() as *mut c_char
+    text.push(0);
+    text.as_ptr() as *mut c_char
 }
 
 fn env_var(name: &CStr) -> Option<&'static str> {

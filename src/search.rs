@@ -11,10 +11,12 @@ use alloc::vec::Vec;
 /// Collapses `//`, `/./`, a leading `./` and `dir/..` lexically, so that one library opened
 /// under spellings like `./lib/x.so` and `lib//x.so` is recognised as the same.
 /// `..` that would climb above the start of a relative path is kept (the host confines ids).
+// `push_str("/")`, not `push('/')`: `String::push` encodes a `char` (UTF-8 encoder code).
+#[allow(clippy::single_char_add_str)]
 pub fn normalize(path: &str) -> String {
     let absolute = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
+    for part in pieces(path, b'/') {
         match part {
             "" | "." => {}
             ".." => match parts.last() {
@@ -29,31 +31,51 @@ pub fn normalize(path: &str) -> String {
     }
     let mut out = String::with_capacity(path.len());
     if absolute {
-        out.push('/');
+        out.push_str("/");
     }
-    out.push_str(&parts.join("/"));
+    // (By hand, not `parts.join("/")`: that brings in `alloc`'s generic join.)
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str("/");
+        }
+        out.push_str(p);
+    }
     if out.is_empty() {
-        out.push('.');
+        out.push_str(".");
     }
     out
 }
 
 /// The directory part of `path` (`"."` for a bare name).
 pub fn dirname(path: &str) -> &str {
-    // (`rsplit_once` rather than slicing at `rfind`'s index: the slice's char-boundary check
-    // would bring in `core`'s panic formatting, ~0.5 KiB.)
-    match path.rsplit_once('/') {
-        Some(("", _)) => "/",
-        Some((dir, _)) => dir,
+    // (`get`, not slicing: the slice's char-boundary check would bring in `core`'s panic
+    // formatting, ~0.5 KiB; a byte search, not `rsplit_once('/')`, which brings in memrchr.)
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(0) => "/",
+        Some(i) => path.get(..i).unwrap_or("."),
         None => ".",
     }
 }
 
+/// The pieces of `s` between the ASCII bytes `sep`, as `s.split(sep as char)` gives them
+/// (without `core`'s memchr-based char searcher: these strings are short).
+fn pieces(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let end = r.bytes().position(|b| b == sep);
+        // Cutting at an ASCII byte keeps both sides valid `str`s: `get` cannot fail here.
+        rest = end.and_then(|i| r.get(i + 1..));
+        r.get(..end.unwrap_or(r.len()))
+    })
+}
+
+#[allow(clippy::single_char_add_str)] // see `normalize`
 fn join(dir: &str, name: &str) -> String {
     let dir = if dir.is_empty() { "." } else { dir };
     let mut s = String::with_capacity(dir.len() + 1 + name.len());
     s.push_str(dir);
-    s.push('/');
+    s.push_str("/");
     s.push_str(name);
     normalize(&s)
 }
@@ -67,17 +89,20 @@ pub fn expand_origin(entry: &str, origin: &str) -> String {
 /// bring in `core`'s two-way substring searcher; these strings are short).
 fn replace_all(s: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        let step = if rest.starts_with(from) {
+    // A match of (valid UTF-8) `from` starts and ends on char boundaries, so the `get`s below
+    // always succeed; they copy the unmatched runs whole.
+    let (mut at, mut copied) = (0, 0);
+    while at < s.len() {
+        if s.as_bytes()[at..].starts_with(from.as_bytes()) && !from.is_empty() {
+            out.push_str(s.get(copied..at).unwrap_or(""));
             out.push_str(to);
-            from.len()
+            at += from.len();
+            copied = at;
         } else {
-            out.push(c);
-            c.len_utf8()
-        };
-        rest = rest.get(step..).unwrap_or("");
+            at += 1;
+        }
     }
+    out.push_str(s.get(copied..).unwrap_or(""));
     out
 }
 
@@ -86,7 +111,7 @@ fn replace_all(s: &str, from: &str, to: &str) -> String {
 pub fn candidates(
     name: &str,
     ld_library_path: Option<&str>,
-    runpath: &[String],
+    runpath: &[&str],
     origin: &str,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -96,14 +121,14 @@ pub fn candidates(
         }
     };
     push(normalize(name));
-    if name.contains('/') {
+    if name.bytes().any(|b| b == b'/') {
         return out;
     }
-    for dir in ld_library_path.unwrap_or("").split(':').filter(|d| !d.is_empty()) {
+    for dir in pieces(ld_library_path.unwrap_or(""), b':').filter(|d| !d.is_empty()) {
         push(join(dir, name));
     }
     for entry in runpath {
-        for dir in entry.split(':').filter(|d| !d.is_empty()) {
+        for dir in pieces(entry, b':').filter(|d| !d.is_empty()) {
             push(join(&expand_origin(dir, origin), name));
         }
     }
@@ -113,6 +138,27 @@ pub fn candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn pieces_and_dirname_match_core(s in "[a/:.é]{0,12}") {
+            for sep in [b'/', b':'] {
+                prop_assert!(pieces(&s, sep).eq(s.split(sep as char)));
+            }
+            let expected = match s.rsplit_once('/') {
+                Some(("", _)) => "/",
+                Some((dir, _)) => dir,
+                None => ".",
+            };
+            prop_assert_eq!(dirname(&s), expected);
+        }
+
+        #[test]
+        fn replace_all_matches_str_replace(s in "[$aé{}]{0,12}", from in "[$aé{}]{1,3}") {
+            prop_assert_eq!(replace_all(&s, &from, "/o"), s.replace(&from, "/o"));
+        }
+    }
     use alloc::vec;
 
     #[test]
@@ -154,7 +200,7 @@ mod tests {
 
     #[test]
     fn search_order() {
-        let rp = vec![String::from("$ORIGIN/deps:${ORIGIN}/../x")];
+        let rp = ["$ORIGIN/deps:${ORIGIN}/../x"];
         assert_eq!(
             candidates("libz.so", Some("l1::/l2"), &rp, "plugins"),
             vec!["libz.so", "l1/libz.so", "/l2/libz.so", "plugins/deps/libz.so", "x/libz.so"]

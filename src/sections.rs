@@ -8,7 +8,6 @@
 
 use crate::dylink::{ParseError, Reader};
 use crate::host::{ExternKind, ImportDesc};
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::{ControlFlow, Range};
 
@@ -59,11 +58,12 @@ fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
 }
 
 /// The imports in an import-section payload that starts at byte `base` of the module.
-pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc>, ParseError> {
+/// Names are borrowed from `data`.
+pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseError> {
     let mut r = Reader::new(data, base)?;
     r.vec(|r| {
-        let module = String::from(r.name()?);
-        let name = String::from(r.name()?);
+        let module = r.name()?;
+        let name = r.name()?;
         let kind = kind(r)?;
         match kind {
             ExternKind::Func => {
@@ -139,7 +139,7 @@ mod tests {
             1, b'x', 1, b'e', 4, 0, 2,                                // tag, type 2
         ];
         let got = imports(&data, 0).unwrap();
-        let kinds: Vec<_> = got.iter().map(|i| (i.module.as_str(), i.name.as_str(), i.kind)).collect();
+        let kinds: Vec<_> = got.iter().map(|i| (i.module, i.name, i.kind)).collect();
         assert_eq!(
             kinds,
             vec![

@@ -8,31 +8,48 @@
 //! example by comparing the original position last).
 
 /// Sorts `v` so that no element is `less` than the one before it.
+///
+/// The heapsort itself is not generic ([`heapsort`]): each element type adds only the small
+/// closure that compares or swaps two positions.
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    heapsort(v.len(), &mut |i, j, swap| {
+        if swap {
+            v.swap(i, j);
+            false
+        } else {
+            less(&v[i], &v[j])
+        }
+    });
+}
+
+/// Heapsort of positions `0..n`: `at(i, j, false)` says whether the element at `i` is less
+/// than the one at `j`, `at(i, j, true)` swaps them.
+#[inline(never)]
+fn heapsort(n: usize, at: &mut dyn FnMut(usize, usize, bool) -> bool) {
     // Build a max-heap, then repeatedly move its root behind the shrinking heap.
-    for start in (0..v.len() / 2).rev() {
-        sift_down(v, start, &mut less);
+    for start in (0..n / 2).rev() {
+        sift_down(n, start, at);
     }
-    for end in (1..v.len()).rev() {
-        v.swap(0, end);
-        sift_down(&mut v[..end], 0, &mut less);
+    for end in (1..n).rev() {
+        at(0, end, true);
+        sift_down(end, 0, at);
     }
 }
 
-/// Moves `v[node]` down until neither child is greater.
-fn sift_down<T>(v: &mut [T], mut node: usize, less: &mut impl FnMut(&T, &T) -> bool) {
+/// Moves the element at `node` down the heap `0..len` until neither child is greater.
+fn sift_down(len: usize, mut node: usize, at: &mut dyn FnMut(usize, usize, bool) -> bool) {
     loop {
         let mut child = 2 * node + 1;
-        if child >= v.len() {
+        if child >= len {
             return;
         }
-        if child + 1 < v.len() && less(&v[child], &v[child + 1]) {
+        if child + 1 < len && at(child, child + 1, false) {
             child += 1;
         }
-        if !less(&v[node], &v[child]) {
+        if !at(node, child, false) {
             return;
         }
-        v.swap(node, child);
+        at(node, child, true);
         node = child;
     }
 }

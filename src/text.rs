@@ -17,9 +17,27 @@ impl Text {
     }
 
     /// Appends `s`.
+    #[inline(never)]
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.0.push_str(s);
         self
+    }
+
+    /// Appends `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (as
+    /// `String::from_utf8_lossy` does, without linking its separate decoder: `from_utf8`
+    /// says where each invalid sequence starts and how long it is).
+    pub fn lossy(&mut self, mut bytes: &[u8]) -> &mut Self {
+        loop {
+            match core::str::from_utf8(bytes) {
+                Ok(s) => return self.str(s),
+                Err(e) => {
+                    let (valid, rest) = bytes.split_at(e.valid_up_to());
+                    self.str(core::str::from_utf8(valid).unwrap_or_default()).str("\u{fffd}");
+                    // No length: the data ends inside a sequence, which is one replacement.
+                    bytes = &rest[e.error_len().unwrap_or(rest.len())..];
+                }
+            }
+        }
     }
 
     /// Appends `n` in decimal (as `{}` would).
@@ -44,15 +62,20 @@ impl Text {
                 break;
             }
         }
-        for &b in &buf[start..] {
-            self.0.push(char::from(b));
-        }
-        self
+        // ASCII digits: always valid UTF-8.
+        self.str(core::str::from_utf8(&buf[start..]).unwrap_or_default())
     }
 
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// `bytes` as a `String`, invalid UTF-8 replaced (see [`Text::lossy`]).
+pub fn lossy(bytes: &[u8]) -> String {
+    let mut t = Text::new();
+    t.lossy(bytes);
+    t.into_string()
 }
 
 #[cfg(test)]
@@ -72,6 +95,27 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn lossy_matches_std(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let mut t = Text::new();
+            t.lossy(&bytes);
+            prop_assert_eq!(t.into_string(), alloc::string::String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn lossy_matches_std_near_utf8(s in "\\PC{0,12}", cut in 0usize..40, junk in any::<u8>()) {
+            // Valid text with a byte replaced and a truncation: the interesting cases.
+            let mut bytes = s.into_bytes();
+            if !bytes.is_empty() {
+                let i = cut % bytes.len();
+                bytes[i] = junk;
+                bytes.truncate(bytes.len() - cut % 3.min(bytes.len()));
+            }
+            let mut t = Text::new();
+            t.lossy(&bytes);
+            prop_assert_eq!(t.into_string(), alloc::string::String::from_utf8_lossy(&bytes));
+        }
+
         #[test]
         fn integers_match_core_fmt(n in any::<u64>()) {
             let mut t = Text::new();

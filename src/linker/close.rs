@@ -10,7 +10,7 @@
 //! released ([`Linker::finish_close`]).
 //! POSIX: <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlclose.html>.
 
-use super::{LibState, Linker};
+use super::{LibState, Library, Linker};
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::Host;
@@ -61,33 +61,25 @@ impl<H: Host> Linker<H> {
                 stack.extend(lib.deps.iter().copied());
             }
         }
-        let mut dead: Vec<(u64, Handle)> = self
-            .libs
-            .iter()
-            .filter(|(h, l)| l.state == LibState::Ready && !reachable[h.slot()])
-            .map(|(h, l)| (l.ready_seq, h))
-            .collect();
-        newest_first(&mut dead);
+        let dead = self.newest_first(&|h, l| l.state == LibState::Ready && !reachable[h.slot()]);
         let mut closing = Closing::default();
-        for (_, h) in dead {
+        for h in dead {
             let lib = self.libs.get_mut(h).expect("live");
             lib.state = LibState::Closing;
             closing.dtors.extend(lib.atexit.drain(..).rev());
-            let name = core::mem::take(&mut lib.name);
-            self.by_name.remove(&name);
-            self.libs.get_mut(h).expect("live").name = name;
-            self.global_scope.retain(|&g| g != h);
+            self.by_name.remove(&lib.name);
             closing.libs.push(h);
         }
+        self.global_scope.retain(|g| !closing.libs.contains(g));
         closing
     }
 
     /// Releases what [`Linker::close`] unloaded, once its destructors have run.
     pub fn finish_close(&mut self, libs: &[Handle]) {
         for &h in libs {
-            if let Some(lib) = self.libs.remove(h) {
-                self.release_resources(&lib);
-            }
+            // Their names left the index at `close` (a destructor may have loaded a new
+            // library under one of them since).
+            self.discard(h, false);
         }
     }
 
@@ -107,10 +99,8 @@ impl<H: Host> Linker<H> {
     /// ready last first, so dependents go before their dependencies (handle-table slot order
     /// is no guide: slots are reused, and a library takes its slot before its dependencies).
     pub fn take_all_atexit(&mut self) -> Vec<(u32, u32)> {
-        let mut libs: Vec<(u64, Handle)> = self.libs.iter().map(|(h, l)| (l.ready_seq, h)).collect();
-        newest_first(&mut libs);
         let mut out = Vec::new();
-        for (_, h) in libs {
+        for h in self.newest_first(&|_, _| true) {
             if let Some(lib) = self.libs.get_mut(h) {
                 out.extend(lib.atexit.drain(..).rev());
             }
@@ -119,8 +109,13 @@ impl<H: Host> Linker<H> {
     }
 }
 
-/// Sorts `(ready_seq, handle)` pairs by decreasing `ready_seq` (one instance of the sort for
-/// both callers).
-fn newest_first(libs: &mut [(u64, Handle)]) {
-    crate::sort::sort_by(libs, |a, b| a.0 > b.0);
+impl<H: Host> Linker<H> {
+    /// The libraries `keep` accepts, the one that became ready last first (one copy for both
+    /// callers).
+    fn newest_first(&self, keep: &dyn Fn(Handle, &Library<H>) -> bool) -> Vec<Handle> {
+        let mut libs: Vec<(u64, Handle)> =
+            self.libs.iter().filter(|&(h, l)| keep(h, l)).map(|(h, l)| (l.ready_seq, h)).collect();
+        crate::sort::sort_by(&mut libs, |a, b| a.0 > b.0);
+        libs.into_iter().map(|(_, h)| h).collect()
+    }
 }

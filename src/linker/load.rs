@@ -2,7 +2,7 @@
 //! A failed `dlopen` loads nothing: every library it created is removed again ([`Linker::rollback`]).
 
 use super::{LibState, Library, Linker, SearchEnv};
-use crate::dylink::{Dylink, OwnedDylink};
+use crate::dylink::{Dylink, MemInfo};
 use crate::error::DlError;
 use crate::handles::Handle;
 use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
@@ -57,7 +57,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         name: &str,
         origin: &str,
-        runpath: &[String],
+        runpath: &[&str],
         env: SearchEnv<'_>,
     ) -> Result<Option<Handle>, DlError> {
         if let Some(h) = self.adopt_linktime(name)? {
@@ -80,7 +80,7 @@ impl<H: Host> Linker<H> {
         let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
             return Ok(None);
         };
-        let lib_name = String::from_utf8_lossy(entry.name).into_owned();
+        let lib_name = crate::text::lossy(entry.name);
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
@@ -97,7 +97,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         name: &str,
         origin: &str,
-        runpath: &[String],
+        runpath: &[&str],
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
@@ -115,19 +115,6 @@ impl<H: Host> Linker<H> {
         Err(DlError::NotFound { lib: String::from(name), tried: ids.len() })
     }
 
-    fn read_dylink(&mut self, id: &str, module: &H::Module) -> Result<OwnedDylink, DlError> {
-        let section = self
-            .host
-            .custom_section(module, "dylink.0")
-            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
-        if section.start != FIRST_SECTION {
-            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
-        }
-        let parsed = Dylink::parse(&section.data, section.offset as usize)
-            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
-        Ok(OwnedDylink::from(&parsed))
-    }
-
     /// Links a freshly loaded module under `id`; dependencies first.
     fn link_new(
         &mut self,
@@ -136,21 +123,30 @@ impl<H: Host> Linker<H> {
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
-        let dylink = self.read_dylink(id, &module)?;
+        let section = self
+            .host
+            .custom_section(&module, "dylink.0")
+            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
+        if section.start != FIRST_SECTION {
+            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
+        }
+        // Names stay borrowed from the section's bytes while the library is linked.
+        let dylink = Dylink::parse(&section.data, section.offset as usize)
+            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
         let symbols = match self.host.section(&module, sections::EXPORT) {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
         let mut lib = Library::new(String::from(id), symbols);
-        (lib.module, lib.runpath) = (Some(module), dylink.runtime_path.clone());
+        lib.module = Some(module);
         let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
         txn.created.push(h);
 
-        let origin = String::from(dirname(id));
+        let origin = dirname(id);
         for needed in &dylink.needed {
             let dep = self
-                .find_or_load(needed, &origin, &dylink.runtime_path, env, txn)
+                .find_or_load(needed, origin, &dylink.runtime_path, env, txn)
                 .map_err(|cause| DlError::Dependency { lib: String::from(id), cause: Box::new(cause) })?;
             if dep == h {
                 return Err(DlError::SelfDependency { lib: String::from(id) });
@@ -166,7 +162,7 @@ impl<H: Host> Linker<H> {
         debug_assert_eq!(group[0], h);
         self.libs.get_mut(h).expect("live").group = group;
 
-        self.place(h, id, &dylink)?;
+        self.place(h, id, dylink.mem_info)?;
         self.instantiate(h, id, &dylink, txn)?;
         self.ready_seq += 1;
         let lib = self.libs.get_mut(h).expect("live");
@@ -202,8 +198,7 @@ impl<H: Host> Linker<H> {
     }
 
     /// Reserves the library's memory (zeroed, aligned) and table slots.
-    fn place(&mut self, h: Handle, id: &str, dylink: &OwnedDylink) -> Result<(), DlError> {
-        let info = dylink.mem_info;
+    fn place(&mut self, h: Handle, id: &str, info: MemInfo) -> Result<(), DlError> {
         let align = 1u32 << info.memory_align;
         let reserved = info.memory_size.max(1);
         let oom = || DlError::OutOfMemory { lib: String::from(id) };
@@ -229,7 +224,7 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
+        dylink: &Dylink<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<(), DlError> {
         let module = self.libs.get_mut(h).expect("live").module.take().expect("module");
@@ -250,11 +245,12 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
+        dylink: &Dylink<'_>,
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
-        let imports = match self.host.section(module, sections::IMPORT) {
+        let section = self.host.section(module, sections::IMPORT);
+        let imports = match &section {
             Some(s) => sections::imports(&s.data, s.offset as usize)
                 .map_err(|error| DlError::BadSection { lib: String::from(id), section: "import", error })?,
             None => Vec::new(),
@@ -263,18 +259,20 @@ impl<H: Host> Linker<H> {
         let mut cells: Vec<H::Cell> = Vec::new();
         // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
         let mut pending: Vec<(usize, Handle, &'static str, String)> = Vec::new();
-        for imp in &imports {
+        for &imp in &imports {
             let value = self.bind(h, id, dylink, imp, &mut cells, &mut pending, txn)?;
-            bindings.push(Binding { module: imp.module.clone(), name: imp.name.clone(), value });
+            bindings.push(Binding { module: imp.module, name: imp.name, value });
         }
         let instance = self
             .host
             .instantiate(module, &bindings, &cells)
             .map_err(|e| DlError::from_host(id, e))?;
-        let mut cells: Vec<Option<H::Cell>> = cells.into_iter().map(Some).collect();
-        for (cell, target, module, name) in pending {
-            let fill = Fill::Cell(cells[cell].take().expect("each cell pending once"));
-            txn.late.push(Late { target, module, name, fill });
+        // `pending` is in cell order (each entry was pushed just before its cell).
+        let mut pending = pending.into_iter().peekable();
+        for (i, cell) in cells.into_iter().enumerate() {
+            if let Some((_, target, module, name)) = pending.next_if(|p| p.0 == i) {
+                txn.late.push(Late { target, module, name, fill: Fill::Cell(cell) });
+            }
         }
         Ok(instance)
     }
@@ -310,8 +308,8 @@ impl<H: Host> Linker<H> {
         &mut self,
         h: Handle,
         id: &str,
-        dylink: &OwnedDylink,
-        imp: &ImportDesc,
+        dylink: &Dylink<'_>,
+        imp: ImportDesc<'_>,
         cells: &mut Vec<H::Cell>,
         pending: &mut Vec<(usize, Handle, &'static str, String)>,
         txn: &mut Txn<H::Cell>,
@@ -319,18 +317,16 @@ impl<H: Host> Linker<H> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::UnresolvedImport {
             lib: String::from(id),
-            module: imp.module.clone(),
-            name: imp.name.clone(),
+            module: String::from(imp.module),
+            name: String::from(imp.name),
         };
-        let weak = dylink.is_weak_import(&imp.module, &imp.name);
-        Ok(match (imp.module.as_str(), imp.name.as_str(), imp.kind) {
+        let weak = dylink.is_weak_import(imp.module, imp.name);
+        Ok(match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
             ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
             ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
             ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
-            ("env", "__stack_pointer", ExternKind::Global) => {
-                ImportValue::CallerExport(String::from("__stack_pointer"))
-            }
+            ("env", "__stack_pointer", ExternKind::Global) => ImportValue::CallerExport,
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }
@@ -351,21 +347,23 @@ impl<H: Host> Linker<H> {
                 Some((owner, _)) if owner != h => {
                     return Err(DlError::ImportKind {
                         lib: String::from(id),
-                        module: imp.module.clone(),
-                        name: imp.name.clone(),
+                        module: String::from(imp.module),
+                        name: String::from(imp.name),
                         expected: "a function",
                     })
                 }
                 _ if weak => {
-                    ImportValue::Unresolved([id, ": call to unresolved weak function ", name].concat())
-                },
+                    let mut t = crate::text::Text::new();
+                    t.str(id).str(": call to unresolved weak function ").str(name);
+                    ImportValue::Unresolved(t.into_string())
+                }
                 _ => return Err(unresolved()),
             },
             ("env", name, ExternKind::Global) => {
                 // Other globals can only come from the caller (e.g. `__heap_base`).
                 let main = self.main.expect("main initialised");
                 match self.libs.get(main).and_then(|m| m.symbols.get(name.as_bytes())) {
-                    Some(Symbol::Data(_)) => ImportValue::CallerExport(String::from(name)),
+                    Some(Symbol::Data(_)) => ImportValue::CallerExport,
                     _ if name.starts_with("__tls_") => {
                         return Err(DlError::Unsupported { lib: String::from(id), what: "thread-local storage" })
                     }
@@ -379,8 +377,8 @@ impl<H: Host> Linker<H> {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         return Err(DlError::ImportKind {
                             lib: String::from(id),
-                            module: imp.module.clone(),
-                            name: imp.name.clone(),
+                            module: String::from(imp.module),
+                            name: String::from(imp.name),
                             expected: if want_func { "a function" } else { "data" },
                         })
                     }
@@ -412,10 +410,7 @@ impl<H: Host> Linker<H> {
     /// Undoes a failed `dlopen`: drops every library it created.
     pub(super) fn rollback(&mut self, txn: Txn<H::Cell>) {
         for &h in txn.created.iter().rev() {
-            if let Some(lib) = self.libs.remove(h) {
-                self.by_name.remove(&lib.name);
-                self.release_resources(&lib);
-            }
+            self.discard(h, true);
         }
     }
 }

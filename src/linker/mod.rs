@@ -68,11 +68,11 @@ pub struct Library<H: Host> {
     pub ready_seq: u64,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
-    pub runpath: Vec<String>,
 }
 
 impl<H: Host> Library<H> {
     /// A library with nothing placed or bound yet, in state `Loading`.
+    #[inline(never)]
     fn new(name: String, symbols: SymbolTable) -> Self {
         Library {
             name,
@@ -93,7 +93,6 @@ impl<H: Host> Library<H> {
             state: LibState::Loading,
             ready_seq: 0,
             atexit: Vec::new(),
-            runpath: Vec::new(),
         }
     }
 }
@@ -185,6 +184,18 @@ impl<H: Host> Linker<H> {
             self.free_slots.insert(i - 1, (start, end - start));
         } else {
             self.free_slots.insert(i, (start, end - start));
+        }
+    }
+
+    /// Drops library `h` (if live) and gives its resources back; `named`: it is still in the
+    /// name index, and leaves it. One copy for `dlclose` and a failed `dlopen`.
+    #[inline(never)]
+    pub(crate) fn discard(&mut self, h: Handle, named: bool) {
+        if let Some(lib) = self.libs.remove(h) {
+            if named {
+                self.by_name.remove(&lib.name);
+            }
+            self.release_resources(&lib);
         }
     }
 

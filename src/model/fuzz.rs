@@ -61,7 +61,8 @@ fn same_sections(spec: &ModuleSpec) {
         let at = s.offset as usize;
         if *id == sections::IMPORT {
             let got = sections::imports(&s.data, at).expect("an import section the host accepted");
-            let got: Vec<_> = got.into_iter().map(|i| (i.module, i.name, i.kind)).collect();
+            let got: Vec<(String, String, ExternKind)> =
+                got.into_iter().map(|i| (i.module.into(), i.name.into(), i.kind)).collect();
             assert_eq!(got, spec.imports, "imports");
         } else {
             let got = sections::exports(&s.data, at).expect("an export section the host accepted");
@@ -376,7 +377,7 @@ pub fn search_paths(data: &[u8]) {
     let name = lines.next().unwrap_or("");
     let ld = lines.next();
     let requester = lines.next().unwrap_or("");
-    let runpath: Vec<String> = lines.map(String::from).collect();
+    let runpath: Vec<&str> = lines.collect();
 
     check_normal(name);
     check_normal(requester);

@@ -69,7 +69,7 @@ pub struct World {
     pub slots: BTreeMap<(usize, String), u32>,
     /// Instance 0 is the caller (main program); each entry is the module and its bindings
     /// (cells replaced by the model's cell numbers).
-    pub instances: Vec<(ModuleSpec, Vec<Binding>)>,
+    pub instances: Vec<(ModuleSpec, Vec<Bound>)>,
     pub cells: Vec<i32>,
     pub heap_next: u32,
     /// Allocated and not yet freed: address -> size.
@@ -80,6 +80,14 @@ pub struct World {
     pub released: Vec<(u32, u32)>,
     /// Ids whose instantiation fails (a trapping start function, say).
     pub fail_instantiate: Vec<String>,
+}
+
+/// A [`Binding`] as the model keeps it: names copied, cells as the model's cell numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bound {
+    pub module: String,
+    pub name: String,
+    pub value: ImportValue,
 }
 
 /// Shares its world with the test so the test can inspect it.
@@ -181,14 +189,16 @@ impl Host for Model {
     fn instantiate(
         &mut self,
         (id, m): &(String, ModuleSpec),
-        b: &[Binding],
+        b: &[Binding<'_>],
         cells: &[usize],
     ) -> Result<usize, HostError> {
         let mut w = self.0.borrow_mut();
         assert_eq!(b.len(), m.imports.len(), "every import bound");
         let resolved = b
             .iter()
-            .map(|b| Binding {
+            .map(|b| Bound {
+                module: b.module.into(),
+                name: b.name.into(),
                 value: match &b.value {
                     ImportValue::Cell(i) => ImportValue::Cell(cells[*i]),
                     ImportValue::FuncSlot(s) | ImportValue::Indirect(s) => {
@@ -197,7 +207,6 @@ impl Host for Model {
                     }
                     v => v.clone(),
                 },
-                ..b.clone()
             })
             .collect();
         if w.fail_instantiate.contains(id) {
