@@ -419,6 +419,14 @@ def report(results, notes, sz):
     return "\n".join(lines)
 
 
+def jco_version():
+    try:
+        with open(os.path.join(ROOT, "host", "node_modules", "@bytecodealliance", "jco", "package.json")) as f:
+            return json.load(f)["version"]
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
 def machine_facts():
     def out(cmd):
         try:
@@ -447,6 +455,7 @@ def machine_facts():
         "gcc: %s" % out(["gcc", "--version"]),
         "node: %s" % out(["node", "--version"]),
         "wasmtime (PyPI): %s" % wt,
+        "jco (npm): %s" % jco_version(),
         "wasm-tools: %s" % out(["wasm-tools", "--version"]),
     ]
 
