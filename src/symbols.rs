@@ -1,19 +1,20 @@
 //! Per-library symbol tables.
 //!
 //! Names come from a module's export section (or an instance's export list), without their
-//! values: a function's table index
-//! is only asked of the host (which may have to grow the table) the first time the function is
-//! looked up, then cached. Lookups are hash-map hits on the name bytes, so `dlsym` never
-//! scans, and never crosses into the host once a symbol has been seen.
+//! values: a function's table index is only asked of the host (which may have to grow the
+//! table) the first time the function is looked up, then cached (once the table is indexed).
+//! A library's first two lookups scan its export section in place; from the third on,
+//! lookups are hash-index hits on the name bytes, and never cross into the host once a
+//! symbol has been seen.
 
 use crate::dylink::ParseError;
+use crate::hash::hash_bytes;
 use crate::host::{ExportDesc, ExternKind};
+use crate::index::HashIndex;
 use crate::sections;
 use alloc::vec::Vec;
-use crate::hash::hash_bytes;
 use core::cell::{Cell, OnceCell};
 use core::ops::ControlFlow;
-use crate::index::HashIndex;
 
 /// What a symbol is and, once known, its C value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
