@@ -66,6 +66,8 @@ function isI32Global(g) {
  *  walking the section headers (id byte, LEB128 size, and for custom sections a name):
  *  `{ start, offset, data }` = where the section starts, where its payload starts (after the
  *  name), and the payload. */
+const utf8 = new TextDecoder();
+
 function findSection(bytes, id, name) {
   let p = 8; // after the magic and version
   const leb = () => { let v = 0, shift = 0, b; do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
@@ -74,7 +76,7 @@ function findSection(bytes, id, name) {
     const secId = bytes[p++], size = leb(), end = p + size;
     if (secId === id && id !== 0) return { start, offset: p, data: bytes.subarray(p, end) };
     if (secId === 0 && id === 0) {
-      const len = leb(), secName = new TextDecoder().decode(bytes.subarray(p, p + len));
+      const len = leb(), secName = utf8.decode(bytes.subarray(p, p + len));
       p += len;
       if (secName === name) return { start, offset: p, data: bytes.subarray(p, end) };
     }
