@@ -145,7 +145,7 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
   // ---- resource instance ---------------------------------------------------------------------
   /** An instance's exports: functions as table slots, i32 globals by value. */
   class Instance {
-    #exports; #descs; #assigned = []; // slots slotOf added for this instance's functions
+    #exports; #descs; #byName; #assigned = []; // slots slotOf added for this instance's functions
     constructor(exports, descs) { this.#exports = exports; this.#descs = descs; }
     /** Resource drop: release the slots added for this instance's functions. */
     [Symbol.dispose]() {
@@ -158,7 +158,10 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
      *  needed); an i32 global -> global-i32(current value); anything else -> other(kind);
      *  no such export -> none. */
     exportValue(name) {
-      const desc = this.#descs.find((d) => d.name === name);
+      // By name through a Map made on first use: a search of the list would make looking up
+      // every export of a library quadratic.
+      this.#byName ??= new Map(this.#descs.map((d) => [d.name, d]));
+      const desc = this.#byName.get(name);
       if (!desc) return undefined;
       const value = this.#exports[name], kind = externKind(desc.kind);
       if (kind === 'func') return { tag: 'func-slot', val: slotOf(value, this.#assigned) };
