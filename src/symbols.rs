@@ -75,12 +75,15 @@ impl Default for SymbolTable {
     }
 }
 
-fn symbol_of(kind: ExternKind) -> Option<Symbol> {
-    match kind {
-        ExternKind::Func => Some(Symbol::Func(None)),
-        ExternKind::Global => Some(Symbol::Data(None)),
-        _ => None,
-    }
+/// What an export is to C, unresolved: a function or a datum; `None` for other kinds and for
+/// linker plumbing.
+fn exported_symbol(name: &[u8], kind: ExternKind) -> Option<Symbol> {
+    let sym = match kind {
+        ExternKind::Func => Symbol::Func(None),
+        ExternKind::Global => Symbol::Data(None),
+        _ => return None,
+    };
+    (!is_internal(name)).then_some(sym)
 }
 
 /// A name to look up, with its hash.
@@ -188,12 +191,7 @@ impl SymbolTable {
     pub fn from_named<'a>(exports: impl ExactSizeIterator<Item = (&'a [u8], ExternKind)>) -> Self {
         let mut t = SymbolTable::with_capacity(exports.len());
         for (name, kind) in exports {
-            let sym = match kind {
-                ExternKind::Func => Symbol::Func(None),
-                ExternKind::Global => Symbol::Data(None),
-                _ => continue,
-            };
-            if !is_internal(name) {
+            if let Some(sym) = exported_symbol(name, kind) {
                 t.insert(name, sym);
             }
         }
@@ -216,7 +214,7 @@ impl SymbolTable {
         let mut entries = Indexed::with_capacity(n);
         sections::each_export(names, base, |name, kind| {
             let bytes = &names[name.clone()];
-            if let Some(sym) = symbol_of(kind).filter(|_| !is_internal(bytes)) {
+            if let Some(sym) = exported_symbol(bytes, kind) {
                 let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
                 entries.push(hash_bytes(bytes), entry);
             }
@@ -233,7 +231,7 @@ impl SymbolTable {
             if !same(&self.names[at], name) {
                 return ControlFlow::Continue(());
             }
-            found = symbol_of(kind).filter(|_| !is_internal(name));
+            found = exported_symbol(name, kind);
             ControlFlow::Break(())
         });
         if parsed.is_err() {
@@ -276,10 +274,9 @@ impl SymbolTable {
 
     /// The index of a table built at once (every constructor but `from_export_section`).
     fn built(&mut self) -> &mut Indexed {
-        self.entries();
         match self.entries.get_mut() {
             Some(Ok(t)) => t,
-            _ => unreachable!("only export-section tables fail, and they are never built by insert"),
+            _ => unreachable!("only export-section tables are indexed later, and insert never sees one"),
         }
     }
 
