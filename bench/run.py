@@ -191,9 +191,10 @@ def host_split(intervals, prof):
     """Per timed operation (the guest's two clock readings [t0, t1]), from the reference host's
     profile (bin/dlrun's DLRUN_PROFILE: [start, duration] of every call): the host's
     implementation of compile+instantiate (loader.load, Module.instantiate) and of the other
-    loader calls; jco's bindings around them (the calls as the guest's code sees them minus
-    the implementations); all of those; the number of calls; and the guest side: the time
-    from the return of the first clock reading to the start of the second, less the calls."""
+    loader calls (keys without a colon); jco's bindings around them (the "guest:" calls, as
+    the guest's code sees them, minus the implementations); the number of calls; and the
+    guest side: the time from the return of the first clock reading to the start of the
+    second, less the calls (None if a reading is missing from the profile)."""
     clocks = sorted(prof.get("clock:now", []))
     starts = [c[0] for c in clocks]
 
@@ -205,11 +206,11 @@ def host_split(intervals, prof):
     for t0, t1 in intervals:
         inside = lambda key: [d for s, d in prof.get(key, []) if t0 <= s and s + d <= t1]
         ci = sum(sum(inside(k)) for k in COMPILE_INSTANTIATE)
-        impl = sum(sum(inside(k)) for k in prof if k.startswith(("loader.", "Module.", "Instance.", "GlobalCell.")))
+        impl = sum(sum(inside(k)) for k in prof if ":" not in k)
         seen = [d for k in prof if k.startswith("guest:") for d in inside(k)]
         r0, r1 = reading(t0), reading(t1)
         guest = (r1[0] - r0[1] - sum(seen)) if r0 and r1 else None
-        out.append((ci, impl - ci, sum(seen) - impl, sum(seen), len(seen), guest))
+        out.append((ci, impl - ci, sum(seen) - impl, len(seen), guest))
     return out
 
 
@@ -248,14 +249,13 @@ def measure():
                 os.remove(prof)
             res, raw, err = run_bench(col, ["open", str(n), str(OPEN_REPS)], profile=prof)
             results[col].update(res)
-            total = raw.get("dlopen_%d_each" % n)
             iv = raw.get("dlopen_%d_interval" % n)
             if "dlopen_%d_batched" % n in raw:
                 results[col].setdefault("_open_batched", []).append(n)
-            if prof and total and iv and os.path.exists(prof):
+            if prof and iv and os.path.exists(prof):
                 with open(prof) as f:
-                    split = host_split(list(zip(iv[0::2], iv[1::2])), json.load(f))
-                ci, other, glue, seen, calls, guest = zip(*split)
+                    p = json.load(f)
+                ci, other, glue, calls, guest = zip(*host_split(list(zip(iv[0::2], iv[1::2])), p))
                 results[col]["dlopen_host_ci_%d" % n] = stats(ci)
                 results[col]["dlopen_host_other_%d" % n] = stats(other)
                 results[col]["dlopen_host_glue_%d" % n] = stats(glue)
@@ -264,9 +264,7 @@ def measure():
                     results[col]["dlopen_guest_%d" % n] = stats(guest)
                 fiv = raw.get("first_dlsym_%d_interval" % n)
                 if fiv:
-                    with open(prof) as f:
-                        split = host_split(list(zip(fiv[0::2], fiv[1::2])), json.load(f))
-                    guest = [s[5] for s in split]
+                    guest = [s[-1] for s in host_split(list(zip(fiv[0::2], fiv[1::2])), p)]
                     if None not in guest:
                         results[col]["first_dlsym_guest_%d" % n] = stats(guest)
         prof = os.path.join(B, "profile.json") if col == "rt/jco" else None
