@@ -4,7 +4,7 @@
 //! NULL / -1 with the error recorded for `dlerror`. POSIX:
 //! <https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/dlfcn.h.html>.
 
-use crate::error::DlError;
+use crate::error::{DlError, ErrorKind};
 use crate::runtime;
 use core::ffi::{c_char, c_int, c_void, CStr};
 use core::ptr;
@@ -47,7 +47,7 @@ pub unsafe extern "C" fn __wasm_libdl_dlsym_from(
     caller: *const c_void,
 ) -> *mut c_void {
     if symbol.is_null() {
-        return runtime::fail(DlError::InvalidName { what: "NULL symbol name" }, ptr::null_mut());
+        return runtime::fail(DlError::from(ErrorKind::InvalidName { what: "NULL symbol name" }), ptr::null_mut());
     }
     // SAFETY: non-null and NUL-terminated per this function's contract.
     let name = unsafe { CStr::from_ptr(symbol) };

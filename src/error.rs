@@ -11,8 +11,15 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
+/// A failed `dl*` call. Boxed, so that every `Result<_, DlError>` in the linker is a word wide:
+/// an unboxed error (three names and more) made each `?` a 44-byte copy, which was a large
+/// share of `libdl.so`'s code (issue 4's size target).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DlError(Box<ErrorKind>);
+
+/// What went wrong, with the library or symbol name it went wrong on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DlError {
+pub enum ErrorKind {
     /// `dlopen(name)`: no candidate id exists (`tried` is how many ids were tried).
     NotFound { lib: String, tried: usize },
     /// The host refused or failed to load an id (access denied, not wasm, ...).
@@ -32,7 +39,7 @@ pub enum DlError {
     /// Something the linker does not implement yet (e.g. thread-local storage).
     Unsupported { lib: String, what: &'static str },
     /// A NEEDED dependency failed to load.
-    Dependency { lib: String, cause: Box<DlError> },
+    Dependency { lib: String, cause: DlError },
     /// A library lists itself as a NEEDED dependency.
     SelfDependency { lib: String },
     /// Out of linear memory or table space for a library.
@@ -73,7 +80,34 @@ pub fn shown_name(name: &[u8]) -> String {
 
 impl DlError {
     pub fn from_host(lib: &str, error: HostError) -> Self {
-        DlError::Host { lib: String::from(lib), error }
+        ErrorKind::Host { lib: String::from(lib), error }.into()
+    }
+
+    /// Which error this is.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// The glibc-style text `dlerror` returns.
+    pub fn message(&self) -> String {
+        let mut t = Text::new();
+        self.0.write_to(&mut t);
+        t.into_string()
+    }
+}
+
+impl From<ErrorKind> for DlError {
+    /// One out-of-line copy of the boxing for every error site.
+    #[cold]
+    #[inline(never)]
+    fn from(kind: ErrorKind) -> Self {
+        DlError(Box::new(kind))
+    }
+}
+
+impl fmt::Debug for DlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
@@ -90,37 +124,30 @@ fn host_reason(code: HostErrorCode) -> &'static str {
     }
 }
 
-impl DlError {
-    /// The glibc-style text `dlerror` returns.
-    pub fn message(&self) -> String {
-        let mut t = Text::new();
-        self.write_to(&mut t);
-        t.into_string()
-    }
-
+impl ErrorKind {
     /// The library (or `dlsym` scope) the message starts with, before ": ".
     fn subject(&self) -> Option<&str> {
         match self {
-            DlError::NotFound { lib, .. }
-            | DlError::Host { lib, .. }
-            | DlError::NotSideModule { lib }
-            | DlError::DylinkNotFirst { lib, .. }
-            | DlError::Malformed { lib, .. }
-            | DlError::BadSection { lib, .. }
-            | DlError::UnresolvedImport { lib, .. }
-            | DlError::ImportKind { lib, .. }
-            | DlError::Unsupported { lib, .. }
-            | DlError::Dependency { lib, .. }
-            | DlError::SelfDependency { lib }
-            | DlError::OutOfMemory { lib }
-            | DlError::NotLoaded { lib }
-            | DlError::TooManyLibraries { lib } => Some(lib),
-            DlError::SymbolNotFound { scope, .. } => Some(scope),
-            DlError::InvalidHandle { .. }
-            | DlError::InvalidMode { .. }
-            | DlError::InvalidName { .. }
-            | DlError::NameTooLong { .. }
-            | DlError::Reentrant => None,
+            ErrorKind::NotFound { lib, .. }
+            | ErrorKind::Host { lib, .. }
+            | ErrorKind::NotSideModule { lib }
+            | ErrorKind::DylinkNotFirst { lib, .. }
+            | ErrorKind::Malformed { lib, .. }
+            | ErrorKind::BadSection { lib, .. }
+            | ErrorKind::UnresolvedImport { lib, .. }
+            | ErrorKind::ImportKind { lib, .. }
+            | ErrorKind::Unsupported { lib, .. }
+            | ErrorKind::Dependency { lib, .. }
+            | ErrorKind::SelfDependency { lib }
+            | ErrorKind::OutOfMemory { lib }
+            | ErrorKind::NotLoaded { lib }
+            | ErrorKind::TooManyLibraries { lib } => Some(lib),
+            ErrorKind::SymbolNotFound { scope, .. } => Some(scope),
+            ErrorKind::InvalidHandle { .. }
+            | ErrorKind::InvalidMode { .. }
+            | ErrorKind::InvalidName { .. }
+            | ErrorKind::NameTooLong { .. }
+            | ErrorKind::Reentrant => None,
         }
     }
 
@@ -129,69 +156,69 @@ impl DlError {
             t.str(subject).str(": ");
         }
         match self {
-            DlError::NotFound { .. } => {
+            ErrorKind::NotFound { .. } => {
                 t.str("cannot open shared object file: No such file or directory");
             }
-            DlError::Host { error, .. } => {
+            ErrorKind::Host { error, .. } => {
                 t.str(host_reason(error.code));
                 if !error.message.is_empty() {
                     t.str(": ").str(&error.message);
                 }
             }
-            DlError::NotSideModule { .. } => {
+            ErrorKind::NotSideModule { .. } => {
                 t.str("not a side module (no dylink.0 section)");
             }
-            DlError::DylinkNotFirst { offset, .. } => {
+            ErrorKind::DylinkNotFirst { offset, .. } => {
                 t.str("malformed side module: dylink.0 must be the first section (found at byte ")
                     .dec(u64::from(*offset))
                     .str(")");
             }
-            DlError::Malformed { error, .. } => error.write_to(t),
-            DlError::BadSection { section, error, .. } => {
+            ErrorKind::Malformed { error, .. } => error.write_to(t),
+            ErrorKind::BadSection { section, error, .. } => {
                 t.str("malformed ").str(section).str(" section at byte ");
                 t.dec(error.offset as u64).str(": ").str(error.reason);
             }
-            DlError::UnresolvedImport { module, name, .. } => {
+            ErrorKind::UnresolvedImport { module, name, .. } => {
                 t.str("undefined symbol: ").str(name);
                 t.str(" (import ").str(module).str(".").str(name).str(")");
             }
-            DlError::ImportKind { module, name, expected, .. } => {
+            ErrorKind::ImportKind { module, name, expected, .. } => {
                 t.str("import ").str(module).str(".").str(name);
                 t.str(": symbol is not ").str(expected);
             }
-            DlError::Unsupported { what, .. } => {
+            ErrorKind::Unsupported { what, .. } => {
                 t.str("unsupported: ").str(what);
             }
-            DlError::Dependency { cause, .. } => cause.write_to(t.str("error loading dependency: ")),
-            DlError::SelfDependency { .. } => {
+            ErrorKind::Dependency { cause, .. } => cause.0.write_to(t.str("error loading dependency: ")),
+            ErrorKind::SelfDependency { .. } => {
                 t.str("library lists itself as a dependency");
             }
-            DlError::OutOfMemory { .. } => {
+            ErrorKind::OutOfMemory { .. } => {
                 t.str("out of memory reserving its data or table");
             }
-            DlError::NotLoaded { .. } => {
+            ErrorKind::NotLoaded { .. } => {
                 t.str("not loaded (RTLD_NOLOAD)");
             }
-            DlError::SymbolNotFound { symbol, .. } => {
+            ErrorKind::SymbolNotFound { symbol, .. } => {
                 t.str("undefined symbol: ").str(symbol);
             }
-            DlError::InvalidHandle { raw } => {
+            ErrorKind::InvalidHandle { raw } => {
                 t.str("invalid handle ").hex(*raw as u64).str(": not an open library");
             }
-            DlError::InvalidMode { mode } => {
+            ErrorKind::InvalidMode { mode } => {
                 // `{:#x}` of a negative `i32` shows its two's complement bits.
                 t.str("invalid mode for dlopen(): ").hex(u64::from(*mode as u32));
             }
-            DlError::InvalidName { what } => {
+            ErrorKind::InvalidName { what } => {
                 t.str("invalid name: ").str(what);
             }
-            DlError::NameTooLong { len } => {
+            ErrorKind::NameTooLong { len } => {
                 t.str("file name too long (").dec(*len as u64).str(" bytes)");
             }
-            DlError::TooManyLibraries { .. } => {
+            ErrorKind::TooManyLibraries { .. } => {
                 t.str("too many libraries loaded");
             }
-            DlError::Reentrant => {
+            ErrorKind::Reentrant => {
                 t.str("dynamic linker called re-entrantly");
             }
         }
@@ -220,24 +247,24 @@ mod tests {
 
     #[test]
     fn messages_name_the_subject() {
-        let e = DlError::UnresolvedImport {
+        let e = DlError::from(ErrorKind::UnresolvedImport {
             lib: "libx.so".to_string(),
             module: "env".to_string(),
             name: "nope".to_string(),
-        };
+        });
         assert_eq!(format!("{e}"), "libx.so: undefined symbol: nope (import env.nope)");
-        let e = DlError::Dependency {
+        let e = DlError::from(ErrorKind::Dependency {
             lib: "liba.so".to_string(),
-            cause: Box::new(DlError::NotFound { lib: "libb.so".to_string(), tried: 1 }),
-        };
+            cause: ErrorKind::NotFound { lib: "libb.so".to_string(), tried: 1 }.into(),
+        });
         assert_eq!(
             format!("{e}"),
             "liba.so: error loading dependency: libb.so: cannot open shared object file: No such file or directory"
         );
-        let e = DlError::Malformed {
+        let e = DlError::from(ErrorKind::Malformed {
             lib: "m.so".to_string(),
             error: ParseError { offset: 20, reason: "varuint32 too long" },
-        };
+        });
         assert_eq!(format!("{e}"), "m.so: malformed dylink.0 at byte 20: varuint32 too long");
     }
 }

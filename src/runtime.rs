@@ -6,7 +6,7 @@
 //! call made while the linker is borrowed (only possible from a host callback) gets an error
 //! instead of a panic.
 
-use crate::error::DlError;
+use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 use crate::linker::{Linker, Scope, SearchEnv};
 #[cfg(not(feature = "runtime-loader"))]
@@ -55,7 +55,7 @@ fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) ->
 /// copy of this for all entry points.
 #[inline(never)]
 fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
-    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::Reentrant)?;
+    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::from(ErrorKind::Reentrant))?;
     Ok(RefMut::map(guard, |l| l.get_or_insert_with(new_linker)))
 }
 
@@ -137,9 +137,9 @@ fn call_dtor(slot: u32, arg: u32) {
 }
 
 pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
-    let flags = RtldFlags::from_mode(mode).ok_or(DlError::InvalidMode { mode })?;
+    let flags = RtldFlags::from_mode(mode).ok_or(DlError::from(ErrorKind::InvalidMode { mode }))?;
     let name = name
-        .map(|n| n.to_str().map_err(|_| DlError::InvalidName { what: "file name is not valid UTF-8" }))
+        .map(|n| n.to_str().map_err(|_| DlError::from(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
         .transpose()?;
     let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
     let opened = with_linker(|l| l.open(name, flags, env))?;

@@ -11,7 +11,7 @@
 //! POSIX: <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlclose.html>.
 
 use super::{LibState, Library, Linker};
-use crate::error::DlError;
+use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
 use crate::host::Host;
 use alloc::vec;
@@ -35,7 +35,7 @@ impl<H: Host> Linker<H> {
         let lib = self.libs.get_mut(h).expect("ready");
         if lib.refs == 0 {
             // Loaded only as a dependency, or NODELETE with every open already closed.
-            return Err(DlError::InvalidHandle { raw });
+            return Err(DlError::from(ErrorKind::InvalidHandle { raw }));
         }
         lib.refs -= 1;
         if lib.refs > 0 || lib.nodelete {

@@ -3,13 +3,12 @@
 
 use super::{LibState, Library, Linker, SearchEnv};
 use crate::dylink::{Dylink, MemInfo};
-use crate::error::DlError;
+use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
 use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
 use crate::search::{candidates, dirname};
 use crate::sections;
 use crate::symbols::{Symbol, SymbolTable};
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -112,7 +111,7 @@ impl<H: Host> Linker<H> {
                 Err(e) => return Err(DlError::from_host(id, e)),
             }
         }
-        Err(DlError::NotFound { lib: String::from(name), tried: ids.len() })
+        Err(DlError::from(ErrorKind::NotFound { lib: String::from(name), tried: ids.len() }))
     }
 
     /// Links a freshly loaded module under `id`; dependencies first.
@@ -126,13 +125,13 @@ impl<H: Host> Linker<H> {
         let section = self
             .host
             .custom_section(&module, "dylink.0")
-            .ok_or_else(|| DlError::NotSideModule { lib: String::from(id) })?;
+            .ok_or_else(|| DlError::from(ErrorKind::NotSideModule { lib: String::from(id) }))?;
         if section.start != FIRST_SECTION {
-            return Err(DlError::DylinkNotFirst { lib: String::from(id), offset: section.start });
+            return Err(DlError::from(ErrorKind::DylinkNotFirst { lib: String::from(id), offset: section.start }));
         }
         // Names stay borrowed from the section's bytes while the library is linked.
         let dylink = Dylink::parse(&section.data, section.offset as usize)
-            .map_err(|error| DlError::Malformed { lib: String::from(id), error })?;
+            .map_err(|error| DlError::from(ErrorKind::Malformed { lib: String::from(id), error }))?;
         let symbols = match self.host.section(&module, sections::EXPORT) {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
@@ -147,9 +146,9 @@ impl<H: Host> Linker<H> {
         for needed in &dylink.needed {
             let dep = self
                 .find_or_load(needed, origin, &dylink.runtime_path, env, txn)
-                .map_err(|cause| DlError::Dependency { lib: String::from(id), cause: Box::new(cause) })?;
+                .map_err(|cause| DlError::from(ErrorKind::Dependency { lib: String::from(id), cause }))?;
             if dep == h {
-                return Err(DlError::SelfDependency { lib: String::from(id) });
+                return Err(DlError::from(ErrorKind::SelfDependency { lib: String::from(id) }));
             }
             // A dependency still `Loading` closes a cycle: it is instantiated after this
             // library, which binds to it late (see `Late`).
@@ -201,7 +200,7 @@ impl<H: Host> Linker<H> {
     fn place(&mut self, h: Handle, id: &str, info: MemInfo) -> Result<(), DlError> {
         let align = 1u32 << info.memory_align;
         let reserved = info.memory_size.max(1);
-        let oom = || DlError::OutOfMemory { lib: String::from(id) };
+        let oom = || DlError::from(ErrorKind::OutOfMemory { lib: String::from(id) });
         let mem_base = self.host.alloc_memory(reserved, align).ok_or_else(oom)?;
         {
             let lib = self.libs.get_mut(h).expect("live");
@@ -252,7 +251,7 @@ impl<H: Host> Linker<H> {
         let section = self.host.section(module, sections::IMPORT);
         let imports = match &section {
             Some(s) => sections::imports(&s.data, s.offset as usize)
-                .map_err(|error| DlError::BadSection { lib: String::from(id), section: "import", error })?,
+                .map_err(|error| DlError::from(ErrorKind::BadSection { lib: String::from(id), section: "import", error }))?,
             None => Vec::new(),
         };
         let mut bindings = Vec::with_capacity(imports.len());
@@ -287,7 +286,7 @@ impl<H: Host> Linker<H> {
             }
             let late = txn.late.swap_remove(i);
             let value = self.symbol_value(h, late.name.as_bytes()).ok_or_else(|| {
-                DlError::UnresolvedImport { lib: String::from(id), module: String::from(late.module), name: late.name.clone() }
+                DlError::from(ErrorKind::UnresolvedImport { lib: String::from(id), module: String::from(late.module), name: late.name.clone() })
             })?;
             match late.fill {
                 Fill::Cell(cell) => self.host.set_cell(&cell, value as i32),
@@ -315,11 +314,11 @@ impl<H: Host> Linker<H> {
         txn: &mut Txn<H::Cell>,
     ) -> Result<ImportValue, DlError> {
         let lib = self.libs.get(h).expect("live");
-        let unresolved = || DlError::UnresolvedImport {
+        let unresolved = || DlError::from(ErrorKind::UnresolvedImport {
             lib: String::from(id),
             module: String::from(imp.module),
             name: String::from(imp.name),
-        };
+        });
         let weak = dylink.is_weak_import(imp.module, imp.name);
         Ok(match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
@@ -345,12 +344,12 @@ impl<H: Host> Linker<H> {
                     }
                 }
                 Some((owner, _)) if owner != h => {
-                    return Err(DlError::ImportKind {
+                    return Err(DlError::from(ErrorKind::ImportKind {
                         lib: String::from(id),
                         module: String::from(imp.module),
                         name: String::from(imp.name),
                         expected: "a function",
-                    })
+                    }))
                 }
                 _ if weak => {
                     let mut t = crate::text::Text::new();
@@ -365,7 +364,7 @@ impl<H: Host> Linker<H> {
                 match self.libs.get(main).and_then(|m| m.symbols.get(name.as_bytes())) {
                     Some(Symbol::Data(_)) => ImportValue::CallerExport,
                     _ if name.starts_with("__tls_") => {
-                        return Err(DlError::Unsupported { lib: String::from(id), what: "thread-local storage" })
+                        return Err(DlError::from(ErrorKind::Unsupported { lib: String::from(id), what: "thread-local storage" }))
                     }
                     _ => return Err(unresolved()),
                 }
@@ -375,12 +374,12 @@ impl<H: Host> Linker<H> {
                 let got: &'static str = if want_func { "GOT.func" } else { "GOT.mem" };
                 let value = match self.resolve_for(h, name.as_bytes()) {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
-                        return Err(DlError::ImportKind {
+                        return Err(DlError::from(ErrorKind::ImportKind {
                             lib: String::from(id),
                             module: String::from(imp.module),
                             name: String::from(imp.name),
                             expected: if want_func { "a function" } else { "data" },
-                        })
+                        }))
                     }
                     Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
                         pending.push((cells.len(), owner, got, String::from(name)));

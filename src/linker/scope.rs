@@ -8,7 +8,7 @@
 //!   the caller itself.
 
 use super::Linker;
-use crate::error::DlError;
+use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
 use crate::host::{ExportValue, Host};
 use crate::symbols::{Key, Symbol};
@@ -78,10 +78,10 @@ impl<H: Host> Linker<H> {
     /// `dlsym`.
     pub fn sym(&mut self, scope: Scope, name: &[u8]) -> Result<u32, DlError> {
         let main = self.main_handle()?;
-        let not_found = |scope: String| DlError::SymbolNotFound {
+        let not_found = |scope: String| DlError::from(ErrorKind::SymbolNotFound {
             scope,
             symbol: crate::error::shown_name(name),
-        };
+        });
         let found = match scope {
             Scope::Default => self
                 .find_in(&self.global_scope, name)
@@ -108,7 +108,7 @@ impl<H: Host> Linker<H> {
                     // parse shows up here (a validating host never serves one).
                     None => match lib.symbols.parse_error() {
                         Some(error) => {
-                            return Err(DlError::BadSection { lib: lib.name.clone(), section: "export", error })
+                            return Err(DlError::from(ErrorKind::BadSection { lib: lib.name.clone(), section: "export", error }))
                         }
                         None => return Err(not_found(lib.name.clone())),
                     },
