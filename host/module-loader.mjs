@@ -194,17 +194,19 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
     /** option<section>: the first custom section called `name`. */
     customSection(name) { return findSection(this.#bytes, 0, name); }
 
-    /** result<instance, error>. Builds the import object from the bindings; every import
-     *  must be bound exactly once. Memory and table are the caller's own, never copies. */
-    instantiate(bindings) {
+    /** result<instance, error>. One value per import, in import-section order; the import
+     *  object is built from the module's own import list. Memory and table are the caller's
+     *  own, never copies. */
+    instantiate(values) {
       const c = need();
-      const bound = new Map(bindings.map((b) => [`${b.module}\0${b.name}`, b]));
-      if (bound.size !== bindings.length) fail('link-error', 'an import is bound more than once');
-      const importObject = {};
-      for (const { module, name } of WebAssembly.Module.imports(this.#module)) {
-        const b = bound.get(`${module}\0${name}`) ?? fail('link-error', `import ${module}.${name} has no binding`);
-        (importObject[module] ??= {})[name] = bindingValue(c, b.value, `${module}.${name}`);
+      const imports = WebAssembly.Module.imports(this.#module);
+      if (values.length !== imports.length) {
+        fail('link-error', `${values.length} import values for a module with ${imports.length} imports`);
       }
+      const importObject = {};
+      imports.forEach(({ module, name }, i) => {
+        (importObject[module] ??= {})[name] = bindingValue(c, values[i], module, name);
+      });
       let instance;
       try { instance = new WebAssembly.Instance(this.#module, importObject); } catch (e) { throw instantiationError(e, 'instantiate'); }
       return new Instance(instance.exports, WebAssembly.Module.exports(this.#module));
@@ -212,12 +214,13 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
   }
 
   /** The JS value an import-value binds to. */
-  function bindingValue(c, { tag, val }, what) {
+  function bindingValue(c, { tag, val }, module, name) {
+    const what = `${module}.${name}`;
     switch (tag) {
       case 'caller-memory': return c.memory;
       case 'caller-table': return c.table;
       case 'caller-export':
-        return val in c.exports ? c.exports[val] : fail('link-error', `${what}: the caller has no export named ${val}`);
+        return name in c.exports ? c.exports[name] : fail('link-error', `${what}: the caller has no export named ${name}`);
       case 'func-slot': {
         const f = val < c.table.length ? c.table.get(val) : null;
         return f ?? fail('link-error', `${what}: table slot ${val} holds no function`);

@@ -68,8 +68,7 @@ pub enum ExportValue {
 }
 
 /// `wasi:module-loader/types.import-value`; `Cell` is the index of a cell in the
-/// accompanying cell list. `CallerExport` is the caller's export of the import's own name
-/// (the WIT variant spells the name out; [`Binding::name`] is it).
+/// accompanying cell list. `CallerExport` is the caller's export of the import's own name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportValue {
     CallerMemory,
@@ -80,15 +79,6 @@ pub enum ImportValue {
     Cell(usize),
     Unresolved(String),
     Indirect(u32),
-}
-
-/// `wasi:module-loader/types.import-binding`, the names borrowed from the module's import
-/// section (the host copies them as it passes them on).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Binding<'a> {
-    pub module: &'a str,
-    pub name: &'a str,
-    pub value: ImportValue,
 }
 
 /// The host primitives. All methods are infallible except where the WIT returns a result.
@@ -107,7 +97,7 @@ pub trait Host {
     fn instantiate(
         &mut self,
         m: &Self::Module,
-        bindings: &[Binding<'_>],
+        imports: &[ImportValue],
         cells: &[Self::Cell],
     ) -> Result<Self::Instance, HostError>;
     /// The caller's own instance; `None` when the host cannot provide one (then the main
@@ -146,7 +136,7 @@ impl Host for NoLoader {
     }
     fn new_cell(&mut self, _: i32) {}
     fn set_cell(&mut self, _: &(), _: i32) {}
-    fn instantiate(&mut self, _: &(), _: &[Binding<'_>], _: &[()]) -> Result<(), HostError> {
+    fn instantiate(&mut self, _: &(), _: &[ImportValue], _: &[()]) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }
     fn caller(&mut self) -> Option<()> {

@@ -118,15 +118,16 @@ test('instantiate into the caller, slots keep pointer identity', async () => {
   assert.ok(caller instanceof Instance);
   assert.deepEqual(caller.exportValue('main_fn'), { tag: 'func-slot', val: 1 });
   const got = new GlobalCell(0);
+  // One value per import, in import-section order.
   const inst = m.instantiate([
-    { module: 'env', name: 'memory', value: { tag: 'caller-memory' } },
-    { module: 'env', name: '__indirect_function_table', value: { tag: 'caller-table' } },
-    { module: 'env', name: '__memory_base', value: { tag: 'const-i32', val: 1024 } },
-    { module: 'env', name: '__table_base', value: { tag: 'const-i32', val: tableBase } },
-    { module: 'env', name: '__stack_pointer', value: { tag: 'caller-export', val: '__stack_pointer' } },
-    { module: 'GOT.mem', name: 'data_sym', value: { tag: 'cell', val: got } },
-    { module: 'env', name: 'main_fn', value: { tag: 'func-slot', val: 1 } },
-    { module: 'env', name: 'weak_fn', value: { tag: 'unresolved', val: 'weak_fn is not defined' } },
+    { tag: 'caller-memory' }, // env.memory
+    { tag: 'caller-table' }, // env.__indirect_function_table
+    { tag: 'const-i32', val: 1024 }, // env.__memory_base
+    { tag: 'const-i32', val: tableBase }, // env.__table_base
+    { tag: 'caller-export' }, // env.__stack_pointer
+    { tag: 'cell', val: got }, // GOT.mem.data_sym
+    { tag: 'func-slot', val: 1 }, // env.main_fn
+    { tag: 'unresolved', val: 'weak_fn is not defined' }, // env.weak_fn
   ]);
   assert.ok(inst instanceof Instance);
   // Data and element segments landed in the caller's memory and table.
@@ -163,20 +164,18 @@ test('instantiate into the caller, slots keep pointer identity', async () => {
 test('link and instantiation errors', async () => {
   const { ml } = await setup();
   const loose = ml.loader.load('loose.wasm');
-  const f = { module: 'env', name: 'f', value: { tag: 'func-slot', val: 1 } };
-  rejects(() => loose.instantiate([f]), 'link-error', /env\.g/);
-  rejects(() => loose.instantiate([f, f]), 'link-error');
-  const g = (value) => loose.instantiate([f, { module: 'env', name: 'g', value }]);
+  const f = { tag: 'func-slot', val: 1 };
+  rejects(() => loose.instantiate([f]), 'link-error', /1 import values for a module with 2 imports/);
+  rejects(() => loose.instantiate([f, f, f]), 'link-error');
+  const g = (value) => loose.instantiate([f, value]);
   assert.ok(g({ tag: 'func-slot', val: 1 }));
   rejects(() => g({ tag: 'func-slot', val: 0 }), 'link-error', /slot 0/);
   rejects(() => g({ tag: 'func-slot', val: 99 }), 'link-error', /slot 99/);
-  rejects(() => g({ tag: 'caller-export', val: 'no_such_export' }), 'link-error', /no_such_export/);
+  rejects(() => g({ tag: 'caller-export' }), 'link-error', /env\.g: the caller has no export named g/);
   rejects(() => g({ tag: 'caller-memory' }), 'link-error');
   rejects(() => g({ tag: 'const-i32', val: 1 }), 'link-error');
   rejects(() => ml.loader.load('traps.wasm').instantiate([]), 'instantiation-failed');
-  rejects(() => ml.loader.load('oob.wasm').instantiate([
-    { module: 'env', name: 'memory', value: { tag: 'caller-memory' } },
-  ]), 'instantiation-failed');
+  rejects(() => ml.loader.load('oob.wasm').instantiate([{ tag: 'caller-memory' }]), 'instantiation-failed');
 });
 
 test('growTable reports resource-exhausted at the table maximum', async () => {

@@ -5,7 +5,7 @@ use super::{LibState, Library, Linker, SearchEnv};
 use crate::dylink::{Dylink, MemInfo};
 use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
-use crate::host::{Binding, ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
+use crate::host::{ExternKind, Host, HostErrorCode, ImportDesc, ImportValue};
 use crate::search::{candidates, dirname};
 use crate::sections;
 use crate::symbols::{Symbol, SymbolTable};
@@ -254,17 +254,18 @@ impl<H: Host> Linker<H> {
                 .map_err(|error| DlError::from(ErrorKind::BadSection { lib: String::from(id), section: "import", error }))?,
             None => Vec::new(),
         };
-        let mut bindings = Vec::with_capacity(imports.len());
+        // One value per import, in import-section order.
+        let mut values = Vec::with_capacity(imports.len());
         let mut cells: Vec<H::Cell> = Vec::new();
         // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
         let mut pending: Vec<(usize, Handle, &'static str, String)> = Vec::new();
         for &imp in &imports {
             let value = self.bind(h, id, dylink, imp, &mut cells, &mut pending, txn)?;
-            bindings.push(Binding { module: imp.module, name: imp.name, value });
+            values.push(value);
         }
         let instance = self
             .host
-            .instantiate(module, &bindings, &cells)
+            .instantiate(module, &values, &cells)
             .map_err(|e| DlError::from_host(id, e))?;
         // `pending` is in cell order (each entry was pushed just before its cell).
         let mut pending = pending.into_iter().peekable();

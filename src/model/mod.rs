@@ -18,7 +18,7 @@ pub mod wasm;
 
 use crate::flags::RtldFlags;
 use crate::host::{
-    Binding, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
+    ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
 };
 use crate::sections;
 use crate::linker::{Linker, Opened, SearchEnv};
@@ -82,7 +82,7 @@ pub struct World {
     pub fail_instantiate: Vec<String>,
 }
 
-/// A [`Binding`] as the model keeps it: names copied, cells as the model's cell numbers.
+/// One import and what it was bound to, cells as the model's cell numbers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bound {
     pub module: String,
@@ -189,21 +189,23 @@ impl Host for Model {
     fn instantiate(
         &mut self,
         (id, m): &(String, ModuleSpec),
-        b: &[Binding<'_>],
+        values: &[ImportValue],
         cells: &[usize],
     ) -> Result<usize, HostError> {
         let mut w = self.0.borrow_mut();
-        assert_eq!(b.len(), m.imports.len(), "every import bound");
-        let resolved = b
+        assert_eq!(values.len(), m.imports.len(), "one value per import");
+        let resolved = m
+            .imports
             .iter()
-            .map(|b| Bound {
-                module: b.module.into(),
-                name: b.name.into(),
-                value: match &b.value {
+            .zip(values)
+            .map(|((module, name, _), value)| Bound {
+                module: module.clone(),
+                name: name.clone(),
+                value: match value {
                     ImportValue::Cell(i) => ImportValue::Cell(cells[*i]),
                     ImportValue::FuncSlot(s) | ImportValue::Indirect(s) => {
                         assert!(*s < w.table_len, "slot {s} exists");
-                        b.value.clone()
+                        value.clone()
                     }
                     v => v.clone(),
                 },
