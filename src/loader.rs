@@ -1,7 +1,7 @@
 //! [`Host`] over the imported `wasi:module-loader` interface (bindings by wit-bindgen).
 
 use crate::host::{
-    Binding, ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
+    ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
 };
 use alloc::vec::Vec;
 use core::alloc::Layout;
@@ -10,8 +10,7 @@ wit_bindgen::generate!({
     path: "wit",
     world: "libdl",
     generate_all,
-    // `import-binding` (only ever a parameter) borrows its strings: the bindings are passed
-    // on without copying every import's module and field name.
+    // `import-value` (only ever a parameter) borrows its strings and cells.
     ownership: Borrowing { duplicate_if_necessary: false },
 });
 
@@ -77,24 +76,20 @@ impl Host for WitHost {
     fn instantiate(
         &mut self,
         m: &Self::Module,
-        bindings: &[Binding<'_>],
+        imports: &[ImportValue],
         cells: &[Self::Cell],
     ) -> Result<Self::Instance, HostError> {
-        let list: Vec<wit::ImportBinding<'_>> = bindings
+        let list: Vec<wit::ImportValue<'_>> = imports
             .iter()
-            .map(|b| wit::ImportBinding {
-                module: b.module,
-                name: b.name,
-                value: match &b.value {
-                    ImportValue::CallerMemory => wit::ImportValue::CallerMemory,
-                    ImportValue::CallerTable => wit::ImportValue::CallerTable,
-                    ImportValue::CallerExport => wit::ImportValue::CallerExport(b.name),
-                    ImportValue::FuncSlot(s) => wit::ImportValue::FuncSlot(*s),
-                    ImportValue::ConstI32(v) => wit::ImportValue::ConstI32(*v),
-                    ImportValue::Cell(i) => wit::ImportValue::Cell(&cells[*i]),
-                    ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg),
-                    ImportValue::Indirect(s) => wit::ImportValue::Indirect(*s),
-                },
+            .map(|v| match v {
+                ImportValue::CallerMemory => wit::ImportValue::CallerMemory,
+                ImportValue::CallerTable => wit::ImportValue::CallerTable,
+                ImportValue::CallerExport => wit::ImportValue::CallerExport,
+                ImportValue::FuncSlot(s) => wit::ImportValue::FuncSlot(*s),
+                ImportValue::ConstI32(v) => wit::ImportValue::ConstI32(*v),
+                ImportValue::Cell(i) => wit::ImportValue::Cell(&cells[*i]),
+                ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg),
+                ImportValue::Indirect(s) => wit::ImportValue::Indirect(*s),
             })
             .collect();
         m.instantiate(&list).map_err(error)
