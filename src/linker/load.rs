@@ -22,28 +22,31 @@ pub(crate) struct Txn<C> {
     /// Functions to run after commit: data relocations then constructors, dependencies first.
     pub(crate) init: Vec<u32>,
     /// Bindings waiting for a library of this `dlopen` to be instantiated.
-    late: Vec<Late<C>>,
+    late: Vec<Late>,
+    /// The `GOT.*` cells of every library this `dlopen` instantiated ([`ImportValue::Cell`]
+    /// and [`Fill::Cell`] are indices here), kept until the `dlopen` ends.
+    cells: Vec<C>,
 }
 
 impl<C> Default for Txn<C> {
     fn default() -> Self {
-        Txn { created: Vec::new(), init: Vec::new(), late: Vec::new() }
+        Txn { created: Vec::new(), init: Vec::new(), late: Vec::new(), cells: Vec::new() }
     }
 }
 
 /// A binding whose value is only known once `target` is instantiated: a GOT cell for a
 /// symbol of the library being linked itself, or any binding to a library that is still
 /// being linked further up a dependency cycle (A needs B needs A: B is instantiated first).
-struct Late<C> {
+struct Late {
     target: Handle,
     module: &'static str,
     name: String,
-    fill: Fill<C>,
+    fill: Fill,
 }
 
-enum Fill<C> {
-    /// A `GOT.mem` / `GOT.func` cell to set to the symbol's value.
-    Cell(C),
+enum Fill {
+    /// A `GOT.mem` / `GOT.func` cell (index in [`Txn::cells`]) to set to the symbol's value.
+    Cell(usize),
     /// A table slot an `indirect` import calls through, to fill with the function.
     Slot(u32),
 }
@@ -136,9 +139,7 @@ impl<H: Host> Linker<H> {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
-        let mut lib = Library::new(String::from(id), symbols);
-        lib.module = Some(module);
-        let h = self.insert(lib)?;
+        let h = self.insert(Library::new(String::from(id), symbols))?;
         self.by_name.insert(String::from(id), h);
         txn.created.push(h);
 
@@ -162,7 +163,14 @@ impl<H: Host> Linker<H> {
         self.libs.get_mut(h).expect("live").group = group;
 
         self.place(h, id, dylink.mem_info)?;
-        self.instantiate(h, id, &dylink, txn)?;
+        let instance = self.bind_and_instantiate(h, id, &dylink, &module, txn)?;
+        self.libs.get_mut(h).expect("live").instance = Some(instance);
+        self.fill_late(h, id, txn)?;
+        for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
+            if let Some(slot) = self.export_slot(h, name) {
+                txn.init.push(slot);
+            }
+        }
         self.ready_seq += 1;
         let lib = self.libs.get_mut(h).expect("live");
         (lib.state, lib.ready_seq) = (LibState::Ready, self.ready_seq);
@@ -219,27 +227,6 @@ impl<H: Host> Linker<H> {
         Ok(())
     }
 
-    fn instantiate(
-        &mut self,
-        h: Handle,
-        id: &str,
-        dylink: &Dylink<'_>,
-        txn: &mut Txn<H::Cell>,
-    ) -> Result<(), DlError> {
-        let module = self.libs.get_mut(h).expect("live").module.take().expect("module");
-        let result = self.bind_and_instantiate(h, id, dylink, &module, txn);
-        self.libs.get_mut(h).expect("live").module = Some(module);
-        let instance = result?;
-        self.libs.get_mut(h).expect("live").instance = Some(instance);
-        self.fill_late(h, id, txn)?;
-        for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
-            if let Some(slot) = self.export_slot(h, name) {
-                txn.init.push(slot);
-            }
-        }
-        Ok(())
-    }
-
     fn bind_and_instantiate(
         &mut self,
         h: Handle,
@@ -256,25 +243,10 @@ impl<H: Host> Linker<H> {
         };
         // One value per import, in import-section order.
         let mut values = Vec::with_capacity(imports.len());
-        let mut cells: Vec<H::Cell> = Vec::new();
-        // Cells to fill late: (index in `cells`, library that defines the symbol, module, name).
-        let mut pending: Vec<(usize, Handle, &'static str, String)> = Vec::new();
         for &imp in &imports {
-            let value = self.bind(h, id, dylink, imp, &mut cells, &mut pending, txn)?;
-            values.push(value);
+            values.push(self.bind(h, id, dylink, imp, txn)?);
         }
-        let instance = self
-            .host
-            .instantiate(module, &values, &cells)
-            .map_err(|e| DlError::from_host(id, e))?;
-        // `pending` is in cell order (each entry was pushed just before its cell).
-        let mut pending = pending.into_iter().peekable();
-        for (i, cell) in cells.into_iter().enumerate() {
-            if let Some((_, target, module, name)) = pending.next_if(|p| p.0 == i) {
-                txn.late.push(Late { target, module, name, fill: Fill::Cell(cell) });
-            }
-        }
-        Ok(instance)
+        self.host.instantiate(module, &values, &txn.cells).map_err(|e| DlError::from_host(id, e))
     }
 
     /// Completes the bindings that were waiting for library `h` to be instantiated.
@@ -290,7 +262,7 @@ impl<H: Host> Linker<H> {
                 DlError::from(ErrorKind::UnresolvedImport { lib: String::from(id), module: String::from(late.module), name: late.name.clone() })
             })?;
             match late.fill {
-                Fill::Cell(cell) => self.host.set_cell(&cell, value as i32),
+                Fill::Cell(cell) => self.host.set_cell(&txn.cells[cell], value as i32),
                 Fill::Slot(slot) => self.host.copy_slot(slot, value).map_err(|e| DlError::from_host(id, e))?,
             }
         }
@@ -310,8 +282,6 @@ impl<H: Host> Linker<H> {
         id: &str,
         dylink: &Dylink<'_>,
         imp: ImportDesc<'_>,
-        cells: &mut Vec<H::Cell>,
-        pending: &mut Vec<(usize, Handle, &'static str, String)>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<ImportValue, DlError> {
         let lib = self.libs.get(h).expect("live");
@@ -373,6 +343,7 @@ impl<H: Host> Linker<H> {
             (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
                 let want_func = got == "GOT.func";
                 let got: &'static str = if want_func { "GOT.func" } else { "GOT.mem" };
+                let cell = txn.cells.len();
                 let value = match self.resolve_for(h, name.as_bytes()) {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         return Err(DlError::from(ErrorKind::ImportKind {
@@ -383,15 +354,16 @@ impl<H: Host> Linker<H> {
                         }))
                     }
                     Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
-                        pending.push((cells.len(), owner, got, String::from(name)));
+                        let name = String::from(name);
+                        txn.late.push(Late { target: owner, module: got, name, fill: Fill::Cell(cell) });
                         0
                     }
                     Some((owner, sym)) => self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?,
                     None if weak => 0,
                     None => return Err(unresolved()),
                 };
-                cells.push(self.host.new_cell(value as i32));
-                ImportValue::Cell(cells.len() - 1)
+                txn.cells.push(self.host.new_cell(value as i32));
+                ImportValue::Cell(cell)
             }
             _ => return Err(unresolved()),
         })

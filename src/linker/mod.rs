@@ -43,7 +43,6 @@ pub enum LibState {
 pub struct Library<H: Host> {
     /// The id it was loaded under (normalised), or `"main"` for the program.
     pub name: String,
-    pub module: Option<H::Module>,
     pub instance: Option<H::Instance>,
     pub mem_base: u32,
     /// Bytes reserved at `mem_base` (at least 1, so every library owns a distinct address).
@@ -76,7 +75,6 @@ impl<H: Host> Library<H> {
     fn new(name: String, symbols: SymbolTable) -> Self {
         Library {
             name,
-            module: None,
             instance: None,
             mem_base: 0,
             mem_reserved: 0,
