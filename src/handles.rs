@@ -90,7 +90,7 @@ impl<T> HandleTable<T> {
         Some(Handle::new(index, slot.generation))
     }
 
-    #[inline(always)]
+    #[inline]
     pub fn get(&self, h: Handle) -> Option<&T> {
         let slot = self.slots.get(h.index())?;
         (slot.generation == h.generation()).then_some(())?;
