@@ -83,7 +83,7 @@ impl<H: Host> Linker<H> {
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
-        let symbols = SymbolTable::from_resolved(entry.symbols().iter().map(|s| (s.name, s.value)));
+        let symbols = SymbolTable::from_resolved(entry.symbols().map(|s| (s.name, s.value)));
         let mut lib = Library::new(lib_name.clone(), symbols);
         self.ready_seq += 1;
         (lib.state, lib.nodelete, lib.ready_seq) = (LibState::Ready, true, self.ready_seq);
