@@ -75,6 +75,11 @@ impl<H: Host> Linker<H> {
     /// unloaded: it is `RTLD_NODELETE`, and its local scope is itself (the table records no
     /// dependencies).
     fn adopt_linktime(&mut self, name: &str) -> Result<Option<Handle>, DlError> {
+        // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
+        // the others leave this code out.
+        if cfg!(all(target_arch = "wasm32", not(feature = "linktime"))) {
+            return Ok(None);
+        }
         let Some(table) = &self.linktime else { return Ok(None) };
         let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
             return Ok(None);
