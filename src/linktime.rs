@@ -64,9 +64,11 @@ impl<'a> View<'a> {
     /// The word at `address`; 0 if it is not in the view (callers read only words they have
     /// checked to be there).
     fn word(self, address: u32) -> u32 {
-        match self.bytes(address, 4).and_then(|b| b.first_chunk()) {
-            Some(b) => u32::from_le_bytes(*b),
-            None => 0,
+        let Some(start) = address.checked_sub(self.base) else { return 0 };
+        let start = start as usize;
+        match self.mem.get(start..start.wrapping_add(4)) {
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+            _ => 0,
         }
     }
 }
@@ -111,21 +113,21 @@ impl<'a> Iterator for Symbols<'a> {
     }
 }
 
-/// One dl-openable library.
+/// One dl-openable library, read from the table `'t`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Library<'a> {
+pub struct Library<'t, 'a> {
     /// The name it was linked under (`NAME` of `--dl-openable NAME=path`).
     pub name: &'a [u8],
     /// Address of this library's record in the table (stable for the program's lifetime).
     pub record: u32,
-    table: Libraries<'a>,
+    table: &'t Libraries<'a>,
 }
 
-impl<'a> Library<'a> {
+impl<'a> Library<'_, 'a> {
     /// Its symbols. The array is clamped so that it does not run into the next structure of
     /// the table (see the module docs on tag exports), and is empty if it is not in the table.
     pub fn symbols(&self) -> Symbols<'a> {
-        let (t, v) = (&self.table, self.table.view);
+        let (t, v) = (self.table, self.table.view);
         let at = v.word(self.record + 12);
         let mut left = v.word(self.record + 8).min(t.next_start(at).saturating_sub(at) / SYMBOL_SIZE);
         if v.bytes(at, left * SYMBOL_SIZE).is_none() {
@@ -208,8 +210,8 @@ impl<'a> Libraries<'a> {
 
     /// The library at `index` (as returned by [`find`](Self::find)), unless its name is not in
     /// the table.
-    pub fn get(&self, index: usize) -> Option<Library<'a>> {
-        Some(Library { name: self.name(index)?, record: self.record(index)?, table: *self })
+    pub fn get(&self, index: usize) -> Option<Library<'_, 'a>> {
+        Some(Library { name: self.name(index)?, record: self.record(index)?, table: self })
     }
 
     /// The index of the library whose table record is at `record` (a handle from
@@ -221,7 +223,7 @@ impl<'a> Libraries<'a> {
     }
 
     /// All libraries whose name is in the table, in table order.
-    pub fn libraries(&self) -> impl Iterator<Item = Library<'a>> + '_ {
+    pub fn libraries(&self) -> impl Iterator<Item = Library<'_, 'a>> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
@@ -396,7 +398,7 @@ pub(crate) mod tests {
         t.libraries().map(|l| l.name.to_vec()).collect()
     }
 
-    fn symbols<'t>(l: &Library<'t>) -> StdVec<(&'t str, u32)> {
+    fn symbols<'t>(l: &Library<'_, 't>) -> StdVec<(&'t str, u32)> {
         l.symbols().map(|s| (core::str::from_utf8(s.name).unwrap(), s.value)).collect()
     }
 
