@@ -301,9 +301,10 @@ unsafe fn memory(start: u32, root: u32) -> Option<&'static [u8]> {
 /// `root` must be the address wit-component gave in `__wasm_libdl_libraries` (or otherwise
 /// point at a table in the layout above), and the memory from the lowest address the table
 /// refers to up to `root + 8` must be readable and never written again: the result borrows it
-/// for `'static`. The library array must lie below the root or the table is refused; all
-/// other addresses inside the table are bounds-checked against that range, so a malformed
-/// table gives missing libraries or symbols rather than a wild read.
+/// for `'static`. A library array that does not start at or below the root, or does not end
+/// by the end of the root record, refuses the table; all other addresses inside the table are
+/// bounds-checked against that range, so a malformed table gives missing libraries or symbols
+/// rather than a wild read.
 pub unsafe fn read_table(root: *const u8) -> Option<Libraries<'static>> {
     if root.is_null() {
         return None;
