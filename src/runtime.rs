@@ -72,7 +72,7 @@ fn new_linker() -> Linker<SysHost> {
         // SAFETY: wit-component places a well-formed, immutable table at this address;
         // `read_table` bounds every read it makes by the table's own records.
         let table = unsafe { crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries)) };
-        if let Ok(table) = table {
+        if let Some(table) = table {
             linker.set_linktime(table);
         }
     }

@@ -259,8 +259,8 @@ impl SymbolTable {
     }
 
     /// A table of already-resolved values (a link-time library's exports).
-    pub fn from_resolved<'a>(symbols: impl ExactSizeIterator<Item = (&'a [u8], u32)>) -> Self {
-        let mut t = SymbolTable::with_capacity(symbols.len());
+    pub fn from_resolved<'a>(symbols: impl Iterator<Item = (&'a [u8], u32)>) -> Self {
+        let mut t = SymbolTable::with_capacity(symbols.size_hint().1.unwrap_or(0));
         for (name, value) in symbols {
             t.insert(name, Symbol::Untyped(value));
         }

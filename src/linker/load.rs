@@ -78,6 +78,11 @@ impl<H: Host> Linker<H> {
     /// unloaded: it is `RTLD_NODELETE`, and its local scope is itself (the table records no
     /// dependencies).
     fn adopt_linktime(&mut self, name: &str) -> Result<Option<Handle>, DlError> {
+        // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
+        // the others leave this code out.
+        if cfg!(all(target_arch = "wasm32", not(feature = "linktime"))) {
+            return Ok(None);
+        }
         let Some(table) = &self.linktime else { return Ok(None) };
         let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
             return Ok(None);
@@ -86,7 +91,7 @@ impl<H: Host> Linker<H> {
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
-        let symbols = SymbolTable::from_resolved(entry.symbols().iter().map(|s| (s.name, s.value)));
+        let symbols = SymbolTable::from_resolved(entry.symbols().map(|s| (s.name, s.value)));
         let mut lib = Library::new(lib_name.clone(), symbols);
         self.ready_seq += 1;
         (lib.state, lib.nodelete, lib.ready_seq) = (LibState::Ready, true, self.ready_seq);

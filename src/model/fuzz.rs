@@ -404,8 +404,10 @@ pub fn search_paths(data: &[u8]) {
 // ---- linktime_table ----------------------------------------------------------------------
 
 /// `linktime::parse_table` on arbitrary memory. Input: base address (u32 LE), root offset
-/// from the base (u32 LE), then the memory. No panic; on success, every library is found by
-/// its own name, every symbol by its own name with its value, and records round-trip.
+/// from the base (u32 LE), then the memory. No panic; on success: the first library of each
+/// name is found by that name, and by its basename unless another library shares it; records
+/// round-trip; a library's symbols lie inside the memory, no more than its record claims, and
+/// each is found by its name with the value of its first entry.
 pub fn linktime_table(data: &[u8]) {
     if data.len() < 8 {
         return;
@@ -414,20 +416,34 @@ pub fn linktime_table(data: &[u8]) {
     let base = word(0);
     let root = base.wrapping_add(word(4));
     let mem = &data[8..];
-    let Ok(t) = parse_table(mem, base, root) else { return };
-    for (i, lib) in t.libraries().iter().enumerate() {
-        assert_eq!(t.find(lib.name), Ok(i));
-        assert_eq!(t.get(i), Some(lib));
-        assert!(t.by_record(lib.record).is_some());
-        match t.find(basename(lib.name)) {
-            Ok(j) => assert!(t.get(j).is_some()),
-            Err(FindError::Ambiguous) => {}
-            Err(FindError::NotFound) => assert!(basename(lib.name).is_empty()),
+    let Some(t) = parse_table(mem, base, root) else { return };
+    let libs: Vec<(usize, _)> = (0..t.len()).filter_map(|i| Some((i, t.get(i)?))).collect();
+    assert!(libs.iter().map(|&(_, l)| l).eq(t.libraries()));
+    let inside = |s: &[u8]| {
+        let (m, p) = (mem.as_ptr() as usize, s.as_ptr() as usize);
+        p >= m && p + s.len() <= m + mem.len()
+    };
+    for &(i, lib) in &libs {
+        assert!(inside(lib.name));
+        assert_eq!(t.by_record(lib.record), Some(i));
+        let first = libs.iter().find(|(_, l)| l.name == lib.name).unwrap().0;
+        assert_eq!(t.find(lib.name), Ok(first));
+        let short = basename(lib.name);
+        let exact = libs.iter().find(|(_, l)| l.name == short).map(|l| l.0);
+        let others = libs.iter().any(|(_, l)| basename(l.name) == short && l.name != lib.name);
+        match t.find(short) {
+            Ok(j) if Some(j) == exact => {}
+            Ok(j) => assert!(exact.is_none() && !others && t.get(j).unwrap().name == lib.name),
+            Err(FindError::Ambiguous) => assert!(exact.is_none() && others),
+            Err(FindError::NotFound) => assert!(short.is_empty() && exact.is_none()),
         }
-        let syms = lib.symbols();
-        assert!(syms.windows(2).all(|w| w[0].name < w[1].name), "sorted, no duplicates");
-        for s in syms {
-            assert_eq!(lib.symbol(s.name), Some(s.value));
+        let syms: Vec<_> = lib.symbols().collect();
+        let claimed = word(8 + (lib.record - base) as usize + 8);
+        assert!(syms.len() as u64 <= claimed as u64);
+        for s in &syms {
+            assert!(inside(s.name));
+            let first = syms.iter().find(|x| x.name == s.name).unwrap();
+            assert_eq!(lib.symbol(s.name), Some(first.value));
         }
         let _ = lib.symbol(mem.get(..4).unwrap_or(&[]));
     }
