@@ -299,8 +299,7 @@ impl<'a> Reader<'a> {
         let len = self.u32()? as usize;
         let start = self.offset();
         let bytes = self.bytes(len, "name extends past the end of the subsection")?;
-        core::str::from_utf8(bytes)
-            .map_err(|_| ParseError { offset: start, reason: "name is not valid UTF-8" })
+        crate::text::utf8(bytes).ok_or(ParseError { offset: start, reason: "name is not valid UTF-8" })
     }
 
     /// The count of a vector, checked against the bytes left (every entry takes at least one

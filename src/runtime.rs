@@ -117,7 +117,7 @@ fn env_var(name: &CStr) -> Option<&'static str> {
         return None;
     }
     // SAFETY: non-null C string from getenv.
-    unsafe { CStr::from_ptr(p) }.to_str().ok()
+    crate::text::utf8(unsafe { CStr::from_ptr(p) }.to_bytes())
 }
 
 /// Calls a `void(void)` function by table index.
@@ -139,7 +139,7 @@ fn call_dtor(slot: u32, arg: u32) {
 pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
     let flags = RtldFlags::from_mode(mode).ok_or(DlError::from(ErrorKind::InvalidMode { mode }))?;
     let name = name
-        .map(|n| n.to_str().map_err(|_| DlError::from(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
+        .map(|n| crate::text::utf8(n.to_bytes()).ok_or_else(|| DlError::from(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
         .transpose()?;
     let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
     let opened = with_linker(|l| l.open(name, flags, env))?;

@@ -24,19 +24,18 @@ impl Text {
     }
 
     /// Appends `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (as
-    /// `String::from_utf8_lossy` does, without linking its separate decoder: `from_utf8`
-    /// says where each invalid sequence starts and how long it is).
+    /// `String::from_utf8_lossy` does).
     pub fn lossy(&mut self, mut bytes: &[u8]) -> &mut Self {
         loop {
-            match core::str::from_utf8(bytes) {
-                Ok(s) => return self.str(s),
-                Err(e) => {
-                    let (valid, rest) = bytes.split_at(e.valid_up_to());
-                    self.str(core::str::from_utf8(valid).unwrap_or_default()).str("\u{fffd}");
-                    // No length: the data ends inside a sequence, which is one replacement.
-                    bytes = &rest[e.error_len().unwrap_or(rest.len())..];
-                }
-            }
+            let Some((valid_up_to, error_len)) = utf8_error(bytes) else {
+                self.0.push_str(as_str(bytes));
+                return self;
+            };
+            let (valid, rest) = bytes.split_at(valid_up_to);
+            self.0.push_str(as_str(valid));
+            self.0.push('\u{fffd}');
+            // No length: the data ends inside a sequence, which is one replacement.
+            bytes = &rest[error_len.unwrap_or(rest.len())..];
         }
     }
 
@@ -62,13 +61,64 @@ impl Text {
                 break;
             }
         }
-        // ASCII digits: always valid UTF-8.
-        self.str(core::str::from_utf8(&buf[start..]).unwrap_or_default())
+        for &d in &buf[start..] {
+            self.0.push(char::from(d));
+        }
+        self
     }
 
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// Where `bytes` stops being UTF-8: the length of the valid prefix, and the length of the
+/// invalid sequence after it (`None` when the bytes end inside a sequence), as
+/// `core::str::Utf8Error` reports them; `None` when all of `bytes` is UTF-8.
+///
+/// libdl's own check (RFC 3629 as the Unicode standard's table 3-7 states it): `core`'s
+/// `from_utf8` is ~1 KB of `libdl.so` (a fast path for long text and a 256-byte table), and
+/// the names checked here are short.
+#[inline(never)]
+pub fn utf8_error(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        // Sequence length and the range of the second byte (later ones are 0x80..=0xbf).
+        let (len, lo, hi) = match lead {
+            0x00..=0x7f => (1, 0, 0),
+            0xc2..=0xdf => (2, 0x80, 0xbf),
+            0xe0 => (3, 0xa0, 0xbf),
+            0xed => (3, 0x80, 0x9f),
+            0xe1..=0xef => (3, 0x80, 0xbf),
+            0xf0 => (4, 0x90, 0xbf),
+            0xf1..=0xf3 => (4, 0x80, 0xbf),
+            0xf4 => (4, 0x80, 0x8f),
+            _ => return Some((i, Some(1))),
+        };
+        for k in 1..len {
+            let (lo, hi) = if k == 1 { (lo, hi) } else { (0x80, 0xbf) };
+            match bytes.get(i + k) {
+                Some(&b) if (lo..=hi).contains(&b) => {}
+                Some(_) => return Some((i, Some(k))),
+                None => return Some((i, None)),
+            }
+        }
+        i += len;
+    }
+    None
+}
+
+/// `bytes` as a `str` if it is UTF-8 (`core::str::from_utf8`, on [`utf8_error`]).
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    utf8_error(bytes).is_none().then(|| as_str(bytes))
+}
+
+/// A `str` of bytes [`utf8_error`] accepted.
+fn as_str(valid: &[u8]) -> &str {
+    debug_assert!(core::str::from_utf8(valid).is_ok());
+    // SAFETY: every caller passes bytes `utf8_error` found to be UTF-8 (the property tests
+    // below compare it with `core::str::from_utf8` on arbitrary and near-UTF-8 input).
+    unsafe { core::str::from_utf8_unchecked(valid) }
 }
 
 /// `bytes` as a `String`, invalid UTF-8 replaced (see [`Text::lossy`]).
@@ -114,6 +164,24 @@ mod tests {
             let mut t = Text::new();
             t.lossy(&bytes);
             prop_assert_eq!(t.into_string(), alloc::string::String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn utf8_check_matches_core(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let want = core::str::from_utf8(&bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
+            prop_assert_eq!(utf8(&bytes).ok_or_else(|| utf8_error(&bytes).unwrap()), want);
+        }
+
+        #[test]
+        fn utf8_check_matches_core_near_utf8(s in "\\PC{0,12}", cut in 0usize..40, junk in any::<u8>()) {
+            let mut bytes = s.into_bytes();
+            if !bytes.is_empty() {
+                let i = cut % bytes.len();
+                bytes[i] = junk;
+                bytes.truncate(bytes.len() - cut % 3.min(bytes.len()));
+            }
+            let want = core::str::from_utf8(&bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
+            prop_assert_eq!(utf8(&bytes).ok_or_else(|| utf8_error(&bytes).unwrap()), want);
         }
 
         #[test]

@@ -55,7 +55,7 @@ impl<H: Host> Linker<H> {
             return Some(v);
         }
         let lib = self.libs.get(h)?;
-        let name_str = core::str::from_utf8(name).ok()?;
+        let name_str = crate::text::utf8(name)?;
         let value = match (sym, self.host.export_value(lib.instance.as_ref()?, name_str)?) {
             (Symbol::Func(_), ExportValue::FuncSlot(slot)) => slot,
             (Symbol::Data(_), ExportValue::GlobalI32(v)) => lib.mem_base.wrapping_add(v as u32),
