@@ -47,7 +47,7 @@ pub unsafe extern "C" fn __wasm_libdl_dlsym_from(
     caller: *const c_void,
 ) -> *mut c_void {
     if symbol.is_null() {
-        return runtime::fail(DlError::from(ErrorKind::InvalidName { what: "NULL symbol name" }), ptr::null_mut());
+        return runtime::fail(DlError::new(ErrorKind::InvalidName { what: "NULL symbol name" }), ptr::null_mut());
     }
     // SAFETY: non-null and NUL-terminated per this function's contract.
     let name = unsafe { CStr::from_ptr(symbol) };

@@ -28,7 +28,7 @@ pub const SYM_BINDING_WEAK: u32 = 0x1;
 pub const SYM_TLS: u32 = 0x100;
 
 /// A malformed section: what was wrong and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParseError {
     /// Byte offset in the module binary.
     pub offset: usize,

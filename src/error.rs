@@ -11,43 +11,58 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-/// A failed `dl*` call. Boxed, so that every `Result<_, DlError>` in the linker is a word wide:
-/// an unboxed error (three names and more) made each `?` a 44-byte copy, which was a large
-/// share of `libdl.so`'s code (issue 4's size target).
+/// A failed `dl*` call: what went wrong ([`ErrorKind`]) and the names it went wrong on.
+/// Boxed, so that every `Result<_, DlError>` in the linker is a word wide, and built by a few
+/// out-of-line constructors that take the names borrowed: an error site is a call, not the
+/// construction of an enum full of `String`s (issue 4's size target).
 #[derive(Clone, PartialEq, Eq)]
-pub struct DlError(Box<ErrorKind>);
+pub struct DlError(Box<Inner>);
 
-/// What went wrong, with the library or symbol name it went wrong on.
 #[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    /// The library (or `dlsym` scope) the message starts with, before ": "; empty for none.
+    subject: String,
+    /// The symbol or import field; for [`ErrorKind::Host`], the host's own message.
+    name: String,
+    /// The import's module ([`ErrorKind::UnresolvedImport`], [`ErrorKind::ImportKind`]).
+    module: String,
+    /// Why a dependency failed ([`ErrorKind::Dependency`]).
+    cause: Option<DlError>,
+}
+
+/// What went wrong; the library and symbol names are in the [`DlError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// `dlopen(name)`: no candidate id exists (`tried` is how many ids were tried).
-    NotFound { lib: String, tried: usize },
+    /// `dlopen(name)`: no candidate id exists.
+    NotFound,
     /// The host refused or failed to load an id (access denied, not wasm, ...).
-    Host { lib: String, error: HostError },
+    Host(HostErrorCode),
     /// The module has no `dylink.0` section: not a side module.
-    NotSideModule { lib: String },
+    NotSideModule,
     /// `dylink.0` is not the module's first section.
-    DylinkNotFirst { lib: String, offset: u32 },
+    DylinkNotFirst { offset: u32 },
     /// `dylink.0` is malformed.
-    Malformed { lib: String, error: ParseError },
+    Malformed(ParseError),
     /// The import or export section is malformed (the host compiled it, so rarely seen).
-    BadSection { lib: String, section: &'static str, error: ParseError },
+    BadSection { section: &'static str, error: ParseError },
     /// An import no loaded library (nor the main program) provides.
-    UnresolvedImport { lib: String, module: String, name: String },
+    UnresolvedImport,
     /// An import resolved to something of the wrong kind (a function for a data import, ...).
-    ImportKind { lib: String, module: String, name: String, expected: &'static str },
+    ImportKind { expected: &'static str },
     /// Something the linker does not implement yet (e.g. thread-local storage).
-    Unsupported { lib: String, what: &'static str },
+    Unsupported { what: &'static str },
     /// A NEEDED dependency failed to load.
-    Dependency { lib: String, cause: DlError },
+    Dependency,
     /// A library lists itself as a NEEDED dependency.
-    SelfDependency { lib: String },
+    SelfDependency,
     /// Out of linear memory or table space for a library.
-    OutOfMemory { lib: String },
+    OutOfMemory,
     /// `RTLD_NOLOAD` and the library is not loaded.
-    NotLoaded { lib: String },
-    /// `dlsym` did not find the symbol; `scope` is the library name or `RTLD_DEFAULT`/`RTLD_NEXT`.
-    SymbolNotFound { scope: String, symbol: String },
+    NotLoaded,
+    /// `dlsym` did not find the symbol; the subject is the library name or
+    /// `RTLD_DEFAULT`/`RTLD_NEXT`.
+    SymbolNotFound,
     /// A handle that is not (or no longer) a handle of a loaded library.
     InvalidHandle { raw: usize },
     /// `dlopen` flags with unknown bits or contradictory bits.
@@ -57,7 +72,7 @@ pub enum ErrorKind {
     /// A file name longer than `PATH_MAX`.
     NameTooLong { len: usize },
     /// Too many libraries loaded at once.
-    TooManyLibraries { lib: String },
+    TooManyLibraries,
     /// `dl*` called from inside the loader itself (e.g. by a host callback).
     Reentrant,
 }
@@ -79,29 +94,146 @@ pub fn shown_name(name: &[u8]) -> String {
 }
 
 impl DlError {
+    /// An error about no library in particular.
+    #[cold]
+    #[inline(never)]
+    pub fn new(kind: ErrorKind) -> Self {
+        DlError::at(kind, "")
+    }
+
+    /// An error about library (or `dlsym` scope) `subject`.
+    #[cold]
+    #[inline(never)]
+    pub fn at(kind: ErrorKind, subject: &str) -> Self {
+        DlError::import(kind, subject, "", "")
+    }
+
+    /// An error about import `module.name` of library `lib` (or, with an empty `module`,
+    /// about symbol `name` in scope `lib`).
+    #[cold]
+    #[inline(never)]
+    pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
+        DlError(Box::new(Inner {
+            kind,
+            subject: String::from(lib),
+            name: String::from(name),
+            module: String::from(module),
+            cause: None,
+        }))
+    }
+
+    /// `dlsym` found no `name` in `scope` (a library's name, `RTLD_DEFAULT` or `RTLD_NEXT`).
+    #[cold]
+    #[inline(never)]
+    pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
+        DlError::import(ErrorKind::SymbolNotFound, scope, "", &shown_name(name))
+    }
+
+    /// Library `lib` could not be loaded because its dependency could not: `cause`.
+    #[cold]
+    #[inline(never)]
+    pub fn dependency(lib: &str, cause: DlError) -> Self {
+        let mut e = DlError::at(ErrorKind::Dependency, lib);
+        e.0.cause = Some(cause);
+        e
+    }
+
+    /// The host failed an operation for library `lib`.
+    #[cold]
+    #[inline(never)]
     pub fn from_host(lib: &str, error: HostError) -> Self {
-        ErrorKind::Host { lib: String::from(lib), error }.into()
+        DlError::import(ErrorKind::Host(error.code), lib, "", &error.message)
     }
 
     /// Which error this is.
     pub fn kind(&self) -> &ErrorKind {
-        &self.0
+        &self.0.kind
     }
 
     /// The glibc-style text `dlerror` returns.
     pub fn message(&self) -> String {
         let mut t = Text::new();
-        self.0.write_to(&mut t);
+        self.write_to(&mut t);
         t.into_string()
     }
-}
 
-impl From<ErrorKind> for DlError {
-    /// One out-of-line copy of the boxing for every error site.
-    #[cold]
-    #[inline(never)]
-    fn from(kind: ErrorKind) -> Self {
-        DlError(Box::new(kind))
+    fn write_to(&self, t: &mut Text) {
+        let Inner { kind, subject, name, module, cause } = &*self.0;
+        if !subject.is_empty() {
+            t.str(subject).str(": ");
+        }
+        match *kind {
+            ErrorKind::NotFound => {
+                t.str("cannot open shared object file: No such file or directory");
+            }
+            ErrorKind::Host(code) => {
+                t.str(host_reason(code));
+                if !name.is_empty() {
+                    t.str(": ").str(name);
+                }
+            }
+            ErrorKind::NotSideModule => {
+                t.str("not a side module (no dylink.0 section)");
+            }
+            ErrorKind::DylinkNotFirst { offset } => {
+                t.str("malformed side module: dylink.0 must be the first section (found at byte ")
+                    .dec(u64::from(offset))
+                    .str(")");
+            }
+            ErrorKind::Malformed(error) => error.write_to(t),
+            ErrorKind::BadSection { section, error } => {
+                t.str("malformed ").str(section).str(" section at byte ");
+                t.dec(error.offset as u64).str(": ").str(error.reason);
+            }
+            ErrorKind::UnresolvedImport => {
+                t.str("undefined symbol: ").str(name);
+                t.str(" (import ").str(module).str(".").str(name).str(")");
+            }
+            ErrorKind::ImportKind { expected } => {
+                t.str("import ").str(module).str(".").str(name);
+                t.str(": symbol is not ").str(expected);
+            }
+            ErrorKind::Unsupported { what } => {
+                t.str("unsupported: ").str(what);
+            }
+            ErrorKind::Dependency => {
+                t.str("error loading dependency: ");
+                if let Some(cause) = cause {
+                    cause.write_to(t);
+                }
+            }
+            ErrorKind::SelfDependency => {
+                t.str("library lists itself as a dependency");
+            }
+            ErrorKind::OutOfMemory => {
+                t.str("out of memory reserving its data or table");
+            }
+            ErrorKind::NotLoaded => {
+                t.str("not loaded (RTLD_NOLOAD)");
+            }
+            ErrorKind::SymbolNotFound => {
+                t.str("undefined symbol: ").str(name);
+            }
+            ErrorKind::InvalidHandle { raw } => {
+                t.str("invalid handle ").hex(raw as u64).str(": not an open library");
+            }
+            ErrorKind::InvalidMode { mode } => {
+                // `{:#x}` of a negative `i32` shows its two's complement bits.
+                t.str("invalid mode for dlopen(): ").hex(u64::from(mode as u32));
+            }
+            ErrorKind::InvalidName { what } => {
+                t.str("invalid name: ").str(what);
+            }
+            ErrorKind::NameTooLong { len } => {
+                t.str("file name too long (").dec(len as u64).str(" bytes)");
+            }
+            ErrorKind::TooManyLibraries => {
+                t.str("too many libraries loaded");
+            }
+            ErrorKind::Reentrant => {
+                t.str("dynamic linker called re-entrantly");
+            }
+        }
     }
 }
 
@@ -124,107 +256,6 @@ fn host_reason(code: HostErrorCode) -> &'static str {
     }
 }
 
-impl ErrorKind {
-    /// The library (or `dlsym` scope) the message starts with, before ": ".
-    fn subject(&self) -> Option<&str> {
-        match self {
-            ErrorKind::NotFound { lib, .. }
-            | ErrorKind::Host { lib, .. }
-            | ErrorKind::NotSideModule { lib }
-            | ErrorKind::DylinkNotFirst { lib, .. }
-            | ErrorKind::Malformed { lib, .. }
-            | ErrorKind::BadSection { lib, .. }
-            | ErrorKind::UnresolvedImport { lib, .. }
-            | ErrorKind::ImportKind { lib, .. }
-            | ErrorKind::Unsupported { lib, .. }
-            | ErrorKind::Dependency { lib, .. }
-            | ErrorKind::SelfDependency { lib }
-            | ErrorKind::OutOfMemory { lib }
-            | ErrorKind::NotLoaded { lib }
-            | ErrorKind::TooManyLibraries { lib } => Some(lib),
-            ErrorKind::SymbolNotFound { scope, .. } => Some(scope),
-            ErrorKind::InvalidHandle { .. }
-            | ErrorKind::InvalidMode { .. }
-            | ErrorKind::InvalidName { .. }
-            | ErrorKind::NameTooLong { .. }
-            | ErrorKind::Reentrant => None,
-        }
-    }
-
-    fn write_to(&self, t: &mut Text) {
-        if let Some(subject) = self.subject() {
-            t.str(subject).str(": ");
-        }
-        match self {
-            ErrorKind::NotFound { .. } => {
-                t.str("cannot open shared object file: No such file or directory");
-            }
-            ErrorKind::Host { error, .. } => {
-                t.str(host_reason(error.code));
-                if !error.message.is_empty() {
-                    t.str(": ").str(&error.message);
-                }
-            }
-            ErrorKind::NotSideModule { .. } => {
-                t.str("not a side module (no dylink.0 section)");
-            }
-            ErrorKind::DylinkNotFirst { offset, .. } => {
-                t.str("malformed side module: dylink.0 must be the first section (found at byte ")
-                    .dec(u64::from(*offset))
-                    .str(")");
-            }
-            ErrorKind::Malformed { error, .. } => error.write_to(t),
-            ErrorKind::BadSection { section, error, .. } => {
-                t.str("malformed ").str(section).str(" section at byte ");
-                t.dec(error.offset as u64).str(": ").str(error.reason);
-            }
-            ErrorKind::UnresolvedImport { module, name, .. } => {
-                t.str("undefined symbol: ").str(name);
-                t.str(" (import ").str(module).str(".").str(name).str(")");
-            }
-            ErrorKind::ImportKind { module, name, expected, .. } => {
-                t.str("import ").str(module).str(".").str(name);
-                t.str(": symbol is not ").str(expected);
-            }
-            ErrorKind::Unsupported { what, .. } => {
-                t.str("unsupported: ").str(what);
-            }
-            ErrorKind::Dependency { cause, .. } => cause.0.write_to(t.str("error loading dependency: ")),
-            ErrorKind::SelfDependency { .. } => {
-                t.str("library lists itself as a dependency");
-            }
-            ErrorKind::OutOfMemory { .. } => {
-                t.str("out of memory reserving its data or table");
-            }
-            ErrorKind::NotLoaded { .. } => {
-                t.str("not loaded (RTLD_NOLOAD)");
-            }
-            ErrorKind::SymbolNotFound { symbol, .. } => {
-                t.str("undefined symbol: ").str(symbol);
-            }
-            ErrorKind::InvalidHandle { raw } => {
-                t.str("invalid handle ").hex(*raw as u64).str(": not an open library");
-            }
-            ErrorKind::InvalidMode { mode } => {
-                // `{:#x}` of a negative `i32` shows its two's complement bits.
-                t.str("invalid mode for dlopen(): ").hex(u64::from(*mode as u32));
-            }
-            ErrorKind::InvalidName { what } => {
-                t.str("invalid name: ").str(what);
-            }
-            ErrorKind::NameTooLong { len } => {
-                t.str("file name too long (").dec(*len as u64).str(" bytes)");
-            }
-            ErrorKind::TooManyLibraries { .. } => {
-                t.str("too many libraries loaded");
-            }
-            ErrorKind::Reentrant => {
-                t.str("dynamic linker called re-entrantly");
-            }
-        }
-    }
-}
-
 /// For tests and host-side users; libdl itself calls [`DlError::message`].
 impl fmt::Display for DlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,7 +267,6 @@ impl fmt::Display for DlError {
 mod tests {
     use super::*;
     use alloc::format;
-    use alloc::string::ToString;
 
     #[test]
     fn huge_names_are_shortened() {
@@ -247,24 +277,14 @@ mod tests {
 
     #[test]
     fn messages_name_the_subject() {
-        let e = DlError::from(ErrorKind::UnresolvedImport {
-            lib: "libx.so".to_string(),
-            module: "env".to_string(),
-            name: "nope".to_string(),
-        });
+        let e = DlError::import(ErrorKind::UnresolvedImport, "libx.so", "env", "nope");
         assert_eq!(format!("{e}"), "libx.so: undefined symbol: nope (import env.nope)");
-        let e = DlError::from(ErrorKind::Dependency {
-            lib: "liba.so".to_string(),
-            cause: ErrorKind::NotFound { lib: "libb.so".to_string(), tried: 1 }.into(),
-        });
+        let e = DlError::dependency("liba.so", DlError::at(ErrorKind::NotFound, "libb.so"));
         assert_eq!(
             format!("{e}"),
             "liba.so: error loading dependency: libb.so: cannot open shared object file: No such file or directory"
         );
-        let e = DlError::from(ErrorKind::Malformed {
-            lib: "m.so".to_string(),
-            error: ParseError { offset: 20, reason: "varuint32 too long" },
-        });
+        let e = DlError::at(ErrorKind::Malformed(ParseError { offset: 20, reason: "varuint32 too long" }), "m.so");
         assert_eq!(format!("{e}"), "m.so: malformed dylink.0 at byte 20: varuint32 too long");
     }
 }

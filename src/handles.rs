@@ -70,15 +70,15 @@ impl<T> Default for HandleTable<T> {
 }
 
 impl<T> HandleTable<T> {
-    /// Stores `value`; `None` when the table is full.
-    pub fn insert(&mut self, value: T) -> Option<Handle> {
+    /// Stores `value`; gives it back when the table is full.
+    pub fn insert(&mut self, value: T) -> Result<Handle, T> {
         let index = match self.free.pop_front() {
             Some(i) => i,
             None if self.slots.len() < MAX_ENTRIES => {
                 self.slots.push(Slot { generation: 0, value: None });
                 self.slots.len() - 1
             }
-            None => return None,
+            None => return Err(value),
         };
         let slot = &mut self.slots[index];
         // Never hand out the all-ones pattern, which would read as RTLD_NEXT.
@@ -87,7 +87,7 @@ impl<T> HandleTable<T> {
         }
         slot.value = Some(value);
         self.live += 1;
-        Some(Handle::new(index, slot.generation))
+        Ok(Handle::new(index, slot.generation))
     }
 
     #[inline]

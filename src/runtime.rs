@@ -55,7 +55,7 @@ fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) ->
 /// copy of this for all entry points.
 #[inline(never)]
 fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
-    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::from(ErrorKind::Reentrant))?;
+    let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::new(ErrorKind::Reentrant))?;
     Ok(RefMut::map(guard, |l| l.get_or_insert_with(new_linker)))
 }
 
@@ -137,9 +137,9 @@ fn call_dtor(slot: u32, arg: u32) {
 }
 
 pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
-    let flags = RtldFlags::from_mode(mode).ok_or(DlError::from(ErrorKind::InvalidMode { mode }))?;
+    let flags = RtldFlags::from_mode(mode).ok_or_else(|| DlError::new(ErrorKind::InvalidMode { mode }))?;
     let name = name
-        .map(|n| crate::text::utf8(n.to_bytes()).ok_or_else(|| DlError::from(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
+        .map(|n| crate::text::utf8(n.to_bytes()).ok_or_else(|| DlError::new(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
         .transpose()?;
     let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
     let opened = with_linker(|l| l.open(name, flags, env))?;

@@ -35,7 +35,7 @@ impl<H: Host> Linker<H> {
         let lib = self.libs.get_mut(h).expect("ready");
         if lib.refs == 0 {
             // Loaded only as a dependency, or NODELETE with every open already closed.
-            return Err(DlError::from(ErrorKind::InvalidHandle { raw }));
+            return Err(DlError::new(ErrorKind::InvalidHandle { raw }));
         }
         lib.refs -= 1;
         if lib.refs > 0 || lib.nodelete {

@@ -119,7 +119,7 @@ impl<H: Host> Linker<H> {
                 Err(e) => return Err(DlError::from_host(id, e)),
             }
         }
-        Err(DlError::from(ErrorKind::NotFound { lib: String::from(name), tried: ids.len() }))
+        Err(DlError::at(ErrorKind::NotFound, name))
     }
 
     /// Links a freshly loaded module under `id`; dependencies first.
@@ -133,13 +133,13 @@ impl<H: Host> Linker<H> {
         let section = self
             .host
             .custom_section(&module, "dylink.0")
-            .ok_or_else(|| DlError::from(ErrorKind::NotSideModule { lib: String::from(id) }))?;
+            .ok_or_else(|| DlError::at(ErrorKind::NotSideModule, id))?;
         if section.start != FIRST_SECTION {
-            return Err(DlError::from(ErrorKind::DylinkNotFirst { lib: String::from(id), offset: section.start }));
+            return Err(DlError::at(ErrorKind::DylinkNotFirst { offset: section.start }, id));
         }
         // Names stay borrowed from the section's bytes while the library is linked.
         let dylink = Dylink::parse(&section.data, section.offset as usize)
-            .map_err(|error| DlError::from(ErrorKind::Malformed { lib: String::from(id), error }))?;
+            .map_err(|error| DlError::at(ErrorKind::Malformed(error), id))?;
         let symbols = match self.host.section(&module, sections::EXPORT) {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
@@ -152,9 +152,9 @@ impl<H: Host> Linker<H> {
         for needed in &dylink.needed {
             let dep = self
                 .find_or_load(needed, origin, &dylink.runtime_path, env, txn)
-                .map_err(|cause| DlError::from(ErrorKind::Dependency { lib: String::from(id), cause }))?;
+                .map_err(|cause| DlError::dependency(id, cause))?;
             if dep == h {
-                return Err(DlError::from(ErrorKind::SelfDependency { lib: String::from(id) }));
+                return Err(DlError::at(ErrorKind::SelfDependency, id));
             }
             // A dependency still `Loading` closes a cycle: it is instantiated after this
             // library, which binds to it late (see `Late`).
@@ -213,7 +213,7 @@ impl<H: Host> Linker<H> {
     fn place(&mut self, h: Handle, id: &str, info: MemInfo) -> Result<(), DlError> {
         let align = 1u32 << info.memory_align;
         let reserved = info.memory_size.max(1);
-        let oom = || DlError::from(ErrorKind::OutOfMemory { lib: String::from(id) });
+        let oom = || DlError::at(ErrorKind::OutOfMemory, id);
         let mem_base = self.host.alloc_memory(reserved, align).ok_or_else(oom)?;
         {
             let lib = self.libs.get_mut(h).expect("live");
@@ -243,7 +243,7 @@ impl<H: Host> Linker<H> {
         let section = self.host.section(module, sections::IMPORT);
         let imports = match &section {
             Some(s) => sections::imports(&s.data, s.offset as usize)
-                .map_err(|error| DlError::from(ErrorKind::BadSection { lib: String::from(id), section: "import", error }))?,
+                .map_err(|error| DlError::at(ErrorKind::BadSection { section: "import", error }, id))?,
             None => Vec::new(),
         };
         // One value per import, in import-section order.
@@ -264,7 +264,7 @@ impl<H: Host> Linker<H> {
             }
             let late = txn.late.swap_remove(i);
             let value = self.symbol_value(h, late.name.as_bytes()).ok_or_else(|| {
-                DlError::from(ErrorKind::UnresolvedImport { lib: String::from(id), module: String::from(late.module), name: late.name.clone() })
+                DlError::import(ErrorKind::UnresolvedImport, id, late.module, &late.name)
             })?;
             match late.fill {
                 Fill::Cell(cell) => self.host.set_cell(&txn.cells[cell], value as i32),
@@ -290,11 +290,7 @@ impl<H: Host> Linker<H> {
         txn: &mut Txn<H::Cell>,
     ) -> Result<ImportValue, DlError> {
         let lib = self.libs.get(h).expect("live");
-        let unresolved = || DlError::from(ErrorKind::UnresolvedImport {
-            lib: String::from(id),
-            module: String::from(imp.module),
-            name: String::from(imp.name),
-        });
+        let unresolved = || DlError::import(ErrorKind::UnresolvedImport, id, imp.module, imp.name);
         let weak = dylink.is_weak_import(imp.module, imp.name);
         Ok(match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
@@ -320,12 +316,7 @@ impl<H: Host> Linker<H> {
                     }
                 }
                 Some((owner, _)) if owner != h => {
-                    return Err(DlError::from(ErrorKind::ImportKind {
-                        lib: String::from(id),
-                        module: String::from(imp.module),
-                        name: String::from(imp.name),
-                        expected: "a function",
-                    }))
+                    return Err(DlError::import(ErrorKind::ImportKind { expected: "a function" }, id, imp.module, imp.name))
                 }
                 _ if weak => {
                     let mut t = crate::text::Text::new();
@@ -340,7 +331,7 @@ impl<H: Host> Linker<H> {
                 match self.libs.get(main).and_then(|m| m.symbols.get(name.as_bytes())) {
                     Some(Symbol::Data(_)) => ImportValue::CallerExport,
                     _ if name.starts_with("__tls_") => {
-                        return Err(DlError::from(ErrorKind::Unsupported { lib: String::from(id), what: "thread-local storage" }))
+                        return Err(DlError::at(ErrorKind::Unsupported { what: "thread-local storage" }, id))
                     }
                     _ => return Err(unresolved()),
                 }
@@ -351,12 +342,8 @@ impl<H: Host> Linker<H> {
                 let cell = txn.cells.len();
                 let value = match self.resolve_for(h, name.as_bytes()) {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
-                        return Err(DlError::from(ErrorKind::ImportKind {
-                            lib: String::from(id),
-                            module: String::from(imp.module),
-                            name: String::from(imp.name),
-                            expected: if want_func { "a function" } else { "data" },
-                        }))
+                        let expected = if want_func { "a function" } else { "data" };
+                        return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, imp.name))
                     }
                     Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
                         let name = String::from(name);

@@ -242,8 +242,7 @@ impl<H: Host> Linker<H> {
 
     /// Adds a library to the handle table; its local scope starts as itself.
     fn insert(&mut self, lib: Library<H>) -> Result<Handle, DlError> {
-        let name = lib.name.clone();
-        let h = self.libs.insert(lib).ok_or(DlError::from(ErrorKind::TooManyLibraries { lib: name }))?;
+        let h = self.libs.insert(lib).map_err(|lib| DlError::at(ErrorKind::TooManyLibraries, &lib.name))?;
         self.libs.get_mut(h).expect("just inserted").group.push(h);
         Ok(h)
     }
@@ -266,15 +265,15 @@ impl<H: Host> Linker<H> {
             return Ok(Opened { handle: main, init: Vec::new() });
         };
         if name.is_empty() {
-            return Err(DlError::from(ErrorKind::InvalidName { what: "empty file name" }));
+            return Err(DlError::new(ErrorKind::InvalidName { what: "empty file name" }));
         }
         if name.len() > PATH_MAX {
-            return Err(DlError::from(ErrorKind::NameTooLong { len: name.len() }));
+            return Err(DlError::new(ErrorKind::NameTooLong { len: name.len() }));
         }
         if flags.contains(RtldFlags::NOLOAD) {
             let h = self
                 .find_loaded(name, ".", &[], env)?
-                .ok_or_else(|| DlError::from(ErrorKind::NotLoaded { lib: String::from(name) }))?;
+                .ok_or_else(|| DlError::at(ErrorKind::NotLoaded, name))?;
             self.add_reference(h, flags);
             return Ok(Opened { handle: h, init: Vec::new() });
         }
@@ -323,7 +322,7 @@ impl<H: Host> Linker<H> {
     pub(crate) fn ready(&self, raw: usize) -> Result<Handle, DlError> {
         Handle::from_raw(raw)
             .filter(|&h| self.libs.get(h).is_some_and(|l| l.state == LibState::Ready))
-            .ok_or_else(|| DlError::from(ErrorKind::InvalidHandle { raw }))
+            .ok_or_else(|| DlError::new(ErrorKind::InvalidHandle { raw }))
     }
 
     /// Number of libraries loaded, the main program included.

@@ -12,7 +12,6 @@ use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
 use crate::host::{ExportValue, Host};
 use crate::symbols::{Key, Symbol};
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// What `dlsym` was asked to search.
@@ -78,14 +77,11 @@ impl<H: Host> Linker<H> {
     /// `dlsym`.
     pub fn sym(&mut self, scope: Scope, name: &[u8]) -> Result<u32, DlError> {
         let main = self.main_handle()?;
-        let not_found = |scope: String| DlError::from(ErrorKind::SymbolNotFound {
-            scope,
-            symbol: crate::error::shown_name(name),
-        });
+        let not_found = |scope: &str| DlError::symbol_not_found(scope, name);
         let found = match scope {
             Scope::Default => self
                 .find_in(&self.global_scope, name)
-                .ok_or_else(|| not_found(String::from("RTLD_DEFAULT")))?,
+                .ok_or_else(|| not_found("RTLD_DEFAULT"))?,
             Scope::Next { caller } => {
                 let me = self.library_at(caller).unwrap_or(main);
                 let mut order: Vec<Handle> = self.global_scope.clone();
@@ -96,7 +92,7 @@ impl<H: Host> Linker<H> {
                 }
                 let after = order.iter().position(|&x| x == me).map_or(order.len(), |p| p + 1);
                 self.find_in(&order[after..], name)
-                    .ok_or_else(|| not_found(String::from("RTLD_NEXT")))?
+                    .ok_or_else(|| not_found("RTLD_NEXT"))?
             }
             Scope::Handle(raw) => {
                 let h = self.ready(raw)?;
@@ -108,9 +104,9 @@ impl<H: Host> Linker<H> {
                     // parse shows up here (a validating host never serves one).
                     None => match lib.symbols.parse_error() {
                         Some(error) => {
-                            return Err(DlError::from(ErrorKind::BadSection { lib: lib.name.clone(), section: "export", error }))
+                            return Err(DlError::at(ErrorKind::BadSection { section: "export", error }, &lib.name))
                         }
-                        None => return Err(not_found(lib.name.clone())),
+                        None => return Err(not_found(&lib.name)),
                     },
                 }
             }
@@ -119,7 +115,7 @@ impl<H: Host> Linker<H> {
             return Ok(value);
         }
         self.value_of(found.0, name, found.1).ok_or_else(|| {
-            not_found(self.libs.get(found.0).map_or_else(String::new, |l| l.name.clone()))
+            not_found(self.libs.get(found.0).map_or("", |l| &l.name))
         })
     }
 }

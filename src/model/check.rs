@@ -329,7 +329,7 @@ impl Run {
                 let want = self.r.open(name, mode);
                 let got = match RtldFlags::from_mode(mode) {
                     Some(f) => self.l.open(Some(name), f, ENV),
-                    None => Err(crate::error::DlError::from(crate::error::ErrorKind::InvalidMode { mode })),
+                    None => Err(crate::error::DlError::new(crate::error::ErrorKind::InvalidMode { mode })),
                 };
                 match (got, want) {
                     (Ok(o), Some(_)) => {
