@@ -74,6 +74,22 @@ impl<H: Host> Linker<H> {
             .or(self.main)
     }
 
+    /// `dlsym(RTLD_NEXT)` from the library at address `caller`: its lookup scope (the global
+    /// scope, then its local scope) after the library itself. Out of line: it is rare.
+    #[cold]
+    #[inline(never)]
+    fn find_next(&self, caller: u32, main: Handle, name: &[u8]) -> Option<(Handle, Symbol)> {
+        let me = self.library_at(caller).unwrap_or(main);
+        let mut order: Vec<Handle> = self.global_scope.clone();
+        for &g in self.libs.get(me).map(|l| l.group.as_slice()).unwrap_or(&[]) {
+            if !order.contains(&g) {
+                order.push(g);
+            }
+        }
+        let after = order.iter().position(|&x| x == me).map_or(order.len(), |p| p + 1);
+        self.find_in(&order[after..], name)
+    }
+
     /// `dlsym`.
     pub fn sym(&mut self, scope: Scope, name: &[u8]) -> Result<u32, DlError> {
         let main = self.main_handle()?;
@@ -82,18 +98,7 @@ impl<H: Host> Linker<H> {
             Scope::Default => self
                 .find_in(&self.global_scope, name)
                 .ok_or_else(|| not_found("RTLD_DEFAULT"))?,
-            Scope::Next { caller } => {
-                let me = self.library_at(caller).unwrap_or(main);
-                let mut order: Vec<Handle> = self.global_scope.clone();
-                for &g in self.libs.get(me).map(|l| l.group.as_slice()).unwrap_or(&[]) {
-                    if !order.contains(&g) {
-                        order.push(g);
-                    }
-                }
-                let after = order.iter().position(|&x| x == me).map_or(order.len(), |p| p + 1);
-                self.find_in(&order[after..], name)
-                    .ok_or_else(|| not_found("RTLD_NEXT"))?
-            }
+            Scope::Next { caller } => self.find_next(caller, main, name).ok_or_else(|| not_found("RTLD_NEXT"))?,
             Scope::Handle(raw) => {
                 let h = self.ready(raw)?;
                 let lib = self.libs.get(h).expect("ready");
