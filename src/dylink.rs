@@ -236,9 +236,9 @@ impl<'a> Subsections<'a> {
         let sub = match id {
             MEM_INFO => Subsection::MemInfo(MemInfo {
                 memory_size: r.u32()?,
-                memory_align: r.align()?,
+                memory_align: r.bounded(false)?,
                 table_size: r.u32()?,
-                table_align: r.align()?,
+                table_align: r.bounded(false)?,
             }),
             NEEDED..=RUNTIME_PATH => {
                 let (names, flags) = match id {
@@ -246,7 +246,7 @@ impl<'a> Subsections<'a> {
                     IMPORT_INFO => (2, true),
                     _ => (1, false),
                 };
-                let n = r.count()? as u32;
+                let n = r.count()?;
                 let entries = r.clone();
                 for _ in 0..n {
                     let ([first, second], flags) = r.entry(names, flags)?;
@@ -340,7 +340,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 Ok(u32::from(b))
             }
-            _ => self.u32_multibyte(),
+            _ => self.leb(5),
         }
     }
 
@@ -352,50 +352,68 @@ impl<'a> Reader<'a> {
             Some(&[a, _]) if a < 0x80 => self.pos += 1,
             Some(&[_, b]) if b < 0x80 => self.pos += 2,
             _ => {
-                self.u32_multibyte()?;
+                self.leb(5)?;
             }
         }
         Ok(())
     }
 
+    /// An unsigned LEB128 of at most `max` bytes, its low 32 bits: 5 for a `varuint32`, whose
+    /// fifth byte may carry only the top 4 bits and no continuation bit; 10 for any 64-bit
+    /// value (memory64 limits, heap types: skipped).
     #[inline(never)]
-    fn u32_multibyte(&mut self) -> Result<u32, ParseError> {
+    pub(crate) fn leb(&mut self, max: usize) -> Result<u32, ParseError> {
         let mut result: u32 = 0;
         let mut i = 0;
-        while let Some(&b) = self.data.get(self.pos + i) {
-            // The fifth byte may carry only the top 4 bits and no continuation bit.
-            if i == 4 && b & 0xf0 != 0 {
+        loop {
+            if i == max {
+                return Err(self.error("LEB128 too long"));
+            }
+            let Some(&b) = self.data.get(self.pos + i) else {
+                // Ran out of bytes: the error is at the end of the data.
+                self.pos = self.data.len();
+                return Err(self.error("unexpected end of section"));
+            };
+            if max == 5 && i == 4 && b & 0xf0 != 0 {
                 return Err(self.error("varuint32 out of range"));
             }
-            result |= u32::from(b & 0x7f) << (7 * i);
+            if i < 5 {
+                result |= u32::from(b & 0x7f) << (7 * i);
+            }
             i += 1;
             if b & 0x80 == 0 {
                 self.pos += i;
                 return Ok(result);
             }
         }
-        // Ran out of bytes: the error is at the end of the data.
-        self.pos = self.data.len();
-        Err(self.error("unexpected end of section"))
     }
 
-    fn align(&mut self) -> Result<u32, ParseError> {
+
+    /// A `varuint32` that is a count (`count`: no more than the bytes left after it) or a log2
+    /// alignment (below 32); if it is out of bounds, an error at its first byte.
+    #[inline(never)]
+    fn bounded(&mut self, count: bool) -> Result<u32, ParseError> {
         let start = self.offset();
-        let a = self.u32()?;
-        if a >= 32 {
-            return Err(ParseError { offset: start, reason: "alignment exponent out of range" });
+        let n = self.u32()?;
+        let (max, reason) = match count {
+            true => (self.data.len() - self.pos, "count exceeds the subsection size"),
+            false => (31, "alignment exponent out of range"),
+        };
+        if n as usize > max {
+            return Err(ParseError { offset: start, reason });
         }
-        Ok(a)
+        Ok(n)
     }
 
     #[inline(always)]
     pub(crate) fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
-        if len > self.data.len() - self.pos {
-            return Err(self.error(reason));
+        match self.data.get(self.pos..).and_then(|rest| rest.get(..len)) {
+            Some(s) => {
+                self.pos += len;
+                Ok(s)
+            }
+            None => Err(self.error(reason)),
         }
-        let s = &self.data[self.pos..self.pos + len];
-        self.pos += len;
-        Ok(s)
     }
 
     pub(crate) fn name(&mut self) -> Result<&'a str, ParseError> {
@@ -408,13 +426,8 @@ impl<'a> Reader<'a> {
 
     /// The count of a vector, checked against the bytes left (every entry takes at least one
     /// byte), so a forged count cannot make us allocate unboundedly.
-    pub(crate) fn count(&mut self) -> Result<usize, ParseError> {
-        let start = self.offset();
-        let n = self.u32()? as usize;
-        if n > self.data.len() - self.pos {
-            return Err(ParseError { offset: start, reason: "count exceeds the subsection size" });
-        }
-        Ok(n)
+    pub(crate) fn count(&mut self) -> Result<u32, ParseError> {
+        self.bounded(true)
     }
 
     /// Where the next read starts, as an index into the reader's data.
@@ -429,19 +442,6 @@ impl<'a> Reader<'a> {
         let second = if names == 2 { self.name()? } else { "" };
         let flags = if flags { self.u32()? } else { 0 };
         Ok(([first, second], flags))
-    }
-
-    /// A counted vector (see [`Reader::count`]).
-    pub(crate) fn vec<T>(
-        &mut self,
-        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
-    ) -> Result<Vec<T>, ParseError> {
-        let n = self.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(item(self)?);
-        }
-        Ok(v)
     }
 }
 
