@@ -29,21 +29,23 @@ fn kind(r: &mut Reader<'_>) -> Result<ExternKind, ParseError> {
     })
 }
 
-/// A value or reference type: one byte, or a typed reference (`0x63`/`0x64`) and its heap type.
-fn skip_valtype(r: &mut Reader<'_>) -> Result<(), ParseError> {
-    if matches!(r.u8()?, 0x63 | 0x64) {
-        r.leb(10)?;
-    }
-    Ok(())
-}
+/// What follows an import's kind (its type), skipped as up to two steps: a `varuint32`
+/// (`U32`); a value or reference type (`VALTYPE`: one byte, or a typed reference `0x63`/`0x64`
+/// and its heap type); limits (`LIMITS`: flags, the minimum and, if flags bit 0, the maximum,
+/// 64-bit for memory64); or one byte (`BYTE`).
+const U32: u8 = 1;
+const VALTYPE: u8 = 2;
+const LIMITS: u8 = 3;
+const BYTE: u8 = 4;
 
-fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
-    let flags = r.u8()?;
-    r.leb(10)?;
-    if flags & 1 != 0 {
-        r.leb(10)?;
+fn type_steps(kind: ExternKind) -> [u8; 2] {
+    match kind {
+        ExternKind::Func => [U32, 0],         // typeidx
+        ExternKind::Table => [VALTYPE, LIMITS], // reftype limits
+        ExternKind::Memory => [LIMITS, 0],
+        ExternKind::Global => [VALTYPE, BYTE], // valtype mut
+        ExternKind::Tag => [BYTE, U32],        // attribute typeidx
     }
-    Ok(())
 }
 
 /// The imports in an import-section payload that starts at byte `base` of the module.
@@ -56,20 +58,20 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseErr
         let module = r.name()?;
         let name = r.name()?;
         let kind = kind(&mut r)?;
-        // The type, skipped: func `typeidx`; table `reftype limits`; memory `limits`;
-        // global `valtype mut`; tag `0x00 typeidx`.
-        use ExternKind::*;
-        if matches!(kind, Table | Global) {
-            skip_valtype(&mut r)?;
-        }
-        if matches!(kind, Table | Memory) {
-            skip_limits(&mut r)?;
-        }
-        if matches!(kind, Global | Tag) {
-            r.u8()?;
-        }
-        if matches!(kind, Func | Tag) {
-            r.u32()?;
+        for step in type_steps(kind) {
+            if step == U32 {
+                r.u32()?;
+            } else if step != 0 {
+                let b = r.u8()?;
+                let lebs = match step {
+                    VALTYPE => u8::from(matches!(b, 0x63 | 0x64)),
+                    LIMITS => 1 + (b & 1),
+                    _ => 0,
+                };
+                for _ in 0..lebs {
+                    r.leb(10)?;
+                }
+            }
         }
         v.push(ImportDesc { module, name, kind });
     }
