@@ -229,15 +229,15 @@ impl<'a> Subsections<'a> {
     /// are also added to `out` as they are checked (one pass for [`Dylink::parse`]).
     fn next_subsection(&mut self, mut out: Option<&mut Dylink<'a>>) -> Result<Subsection<'a>, ParseError> {
         let id = self.reader.u8()?;
-        let len = self.reader.u32()? as usize;
+        let len = self.reader.u32_out_of_line()? as usize;
         let start = self.reader.offset();
         let body = self.reader.bytes(len, "subsection extends past the end of the section")?;
         let mut r = Reader { data: body, pos: 0, base: start };
         let sub = match id {
             MEM_INFO => Subsection::MemInfo(MemInfo {
-                memory_size: r.u32()?,
+                memory_size: r.u32_out_of_line()?,
                 memory_align: r.bounded(false)?,
-                table_size: r.u32()?,
+                table_size: r.u32_out_of_line()?,
                 table_align: r.bounded(false)?,
             }),
             NEEDED..=RUNTIME_PATH => {
@@ -344,6 +344,13 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// [`Reader::u32`], not inlined: for what is read once per `dlopen` (`dylink.0` fields,
+    /// names, counts, an import's type index) rather than per lookup.
+    #[inline(never)]
+    pub(crate) fn u32_out_of_line(&mut self) -> Result<u32, ParseError> {
+        self.u32()
+    }
+
     /// Skips a `varuint32` whose value is not needed, checked as [`Reader::u32`] checks it
     /// (one- and two-byte encodings, the usual function indices, without the general loop).
     #[inline(always)]
@@ -394,7 +401,7 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn bounded(&mut self, count: bool) -> Result<u32, ParseError> {
         let start = self.offset();
-        let n = self.u32()?;
+        let n = self.u32_out_of_line()?;
         let (max, reason) = match count {
             true => (self.data.len() - self.pos, "count exceeds the subsection size"),
             false => (31, "alignment exponent out of range"),
@@ -417,7 +424,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn name(&mut self) -> Result<&'a str, ParseError> {
-        let len = self.u32()? as usize;
+        let len = self.u32_out_of_line()? as usize;
         let start = self.offset();
         let bytes = self.bytes(len, "name extends past the end of the subsection")?;
         core::str::from_utf8(bytes)
@@ -440,7 +447,7 @@ impl<'a> Reader<'a> {
     fn entry(&mut self, names: u32, flags: bool) -> Result<([&'a str; 2], u32), ParseError> {
         let first = self.name()?;
         let second = if names == 2 { self.name()? } else { "" };
-        let flags = if flags { self.u32()? } else { 0 };
+        let flags = if flags { self.u32_out_of_line()? } else { 0 };
         Ok(([first, second], flags))
     }
 }

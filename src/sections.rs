@@ -60,7 +60,7 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseErr
         let kind = kind(&mut r)?;
         for step in type_steps(kind) {
             if step == U32 {
-                r.u32()?;
+                r.u32_out_of_line()?;
             } else if step != 0 {
                 let b = r.u8()?;
                 let lebs = match step {
