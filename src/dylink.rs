@@ -241,7 +241,7 @@ impl<'a> Subsections<'a> {
                 table_align: r.bounded(false)?,
             }),
             NEEDED..=RUNTIME_PATH => {
-                let (names, flags) = match id {
+                let (names, has_flags) = match id {
                     EXPORT_INFO => (1, true),
                     IMPORT_INFO => (2, true),
                     _ => (1, false),
@@ -249,7 +249,7 @@ impl<'a> Subsections<'a> {
                 let n = r.count()?;
                 let entries = r.clone();
                 for _ in 0..n {
-                    let ([first, second], flags) = r.entry(names, flags)?;
+                    let ([first, second], flags) = r.entry(names, has_flags)?;
                     if let Some(out) = out.as_deref_mut() {
                         match id {
                             NEEDED => out.needed.push(first),
@@ -394,7 +394,6 @@ impl<'a> Reader<'a> {
             }
         }
     }
-
 
     /// A `varuint32` that is a count (`count`: no more than the bytes left after it) or a log2
     /// alignment (below 32); if it is out of bounds, an error at its first byte.

@@ -264,8 +264,8 @@ pub fn dylink_parse(data: &[u8]) {
             }
         }
         match (sub, at_zero.next().expect("as many subsections at base 0")) {
-            (Ok(Subsection::Unknown { id, offset, data }), Ok(Subsection::Unknown { id: iz, offset: oz, data: dz })) => {
-                assert_eq!((id, offset, data), (iz, oz + BASE, dz));
+            (Ok(Subsection::Unknown { id, offset, data }), Ok(Subsection::Unknown { id: i, offset: o, data: d })) => {
+                assert_eq!((id, offset, data), (i, o + BASE, d));
             }
             (Ok(a), Ok(z)) => assert_eq!(a, z),
             (Err(a), Err(z)) => assert_eq!((a.offset, a.reason), (z.offset + BASE, z.reason)),
