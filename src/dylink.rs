@@ -373,16 +373,19 @@ impl<'a> Reader<'a> {
         let mut result: u32 = 0;
         let mut i = 0;
         loop {
-            if i == max {
-                return Err(self.error("LEB128 too long"));
-            }
             let Some(&b) = self.data.get(self.pos + i) else {
                 // Ran out of bytes: the error is at the end of the data.
                 self.pos = self.data.len();
                 return Err(self.error("unexpected end of section"));
             };
-            if max == 5 && i == 4 && b & 0xf0 != 0 {
-                return Err(self.error("varuint32 out of range"));
+            if i + 1 == max {
+                let (beyond, reason) = match max {
+                    5 => (0xf0, "varuint32 out of range"),
+                    _ => (0x80, "LEB128 too long"),
+                };
+                if b & beyond != 0 {
+                    return Err(self.error(reason));
+                }
             }
             if i < 5 {
                 result |= u32::from(b & 0x7f) << (7 * i);
