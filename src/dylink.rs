@@ -10,6 +10,7 @@ use crate::text::Text;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
+use core::marker::PhantomData;
 
 /// `WASM_DYLINK_MEM_INFO`
 pub const MEM_INFO: u8 = 1;
@@ -76,27 +77,29 @@ pub struct ImportInfo<'a> {
     pub flags: u32,
 }
 
-/// One decoded subsection.
+/// One decoded subsection. Its vectors are checked when it is read (every entry, names'
+/// UTF-8 included) and decoded again as they are iterated, as wasmparser's section readers
+/// are, so iterating them cannot fail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Subsection<'a> {
     MemInfo(MemInfo),
-    Needed(Vec<&'a str>),
-    ExportInfo(Vec<ExportInfo<'a>>),
-    ImportInfo(Vec<ImportInfo<'a>>),
-    RuntimePath(Vec<&'a str>),
+    Needed(List<'a, &'a str>),
+    ExportInfo(List<'a, ExportInfo<'a>>),
+    ImportInfo(List<'a, ImportInfo<'a>>),
+    RuntimePath(List<'a, &'a str>),
     /// A subsection this parser does not know; skipped, kept for inspection.
     Unknown { id: u8, offset: usize, data: &'a [u8] },
 }
 
-/// The whole section, folded into what a loader needs.
+/// The whole section, folded into what a loader needs. EXPORT_INFO, the IMPORT_INFO entries
+/// that are not weak and unknown subsections are read with [`Subsections`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dylink<'a> {
     pub mem_info: MemInfo,
     pub needed: Vec<&'a str>,
-    pub export_info: Vec<ExportInfo<'a>>,
-    pub import_info: Vec<ImportInfo<'a>>,
     pub runtime_path: Vec<&'a str>,
-    pub unknown: Vec<(u8, usize)>,
+    /// The IMPORT_INFO entries flagged `WASM_SYM_BINDING_WEAK`: (module, field).
+    pub weak_imports: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Dylink<'a> {
@@ -104,15 +107,11 @@ impl<'a> Dylink<'a> {
     pub fn parse(data: &'a [u8], base: usize) -> Result<Self, ParseError> {
         Reader::new(data, base)?;
         let mut out = Dylink::default();
-        for sub in Subsections::new(data, base) {
-            match sub? {
-                // MEM_INFO is optional: a module with no data and no table needs none.
-                Subsection::MemInfo(m) => out.mem_info = m,
-                Subsection::Needed(n) => out.needed.extend(n),
-                Subsection::ExportInfo(e) => out.export_info.extend(e),
-                Subsection::ImportInfo(i) => out.import_info.extend(i),
-                Subsection::RuntimePath(r) => out.runtime_path.extend(r),
-                Subsection::Unknown { id, offset, .. } => out.unknown.push((id, offset)),
+        let mut subsections = Subsections::new(data, base);
+        while !subsections.reader.at_end() {
+            // MEM_INFO is optional: a module with no data and no table needs none.
+            if let Subsection::MemInfo(m) = subsections.next_subsection(Some(&mut out))? {
+                out.mem_info = m;
             }
         }
         Ok(out)
@@ -121,14 +120,97 @@ impl<'a> Dylink<'a> {
     /// Whether the import `module.field` is weak (may stay unresolved); see
     /// [`OwnedDylink::is_weak_import`].
     pub fn is_weak_import(&self, module: &str, field: &str) -> bool {
-        self.import_info
-            .iter()
-            .any(|i| i.flags & SYM_BINDING_WEAK != 0 && weak_entry_matches(i.module, i.field, module, field))
+        self.weak_imports.iter().any(|&(m, f)| weak_entry_matches(m, f, module, field))
+    }
+}
+
+/// A checked vector of a subsection: `&str` (NEEDED, RUNTIME_PATH), [`ExportInfo`] or
+/// [`ImportInfo`] entries, decoded as they are iterated.
+pub struct List<'a, T> {
+    reader: Reader<'a>,
+    left: u32,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> List<'a, T> {
+    fn new(reader: Reader<'a>, left: u32) -> Self {
+        List { reader, left, item: PhantomData }
     }
 
-    /// Whether the export `name` is a thread-local symbol.
-    pub fn is_tls_export(&self, name: &str) -> bool {
-        self.export_info.iter().any(|e| e.name == name && e.flags & SYM_TLS != 0)
+    /// Counts one entry off; `None` when there are none left.
+    fn take(&mut self) -> Option<()> {
+        self.left = self.left.checked_sub(1)?;
+        Some(())
+    }
+}
+
+impl<T> Clone for List<'_, T> {
+    fn clone(&self) -> Self {
+        List { reader: self.reader.clone(), left: self.left, item: PhantomData }
+    }
+}
+
+impl<T> ExactSizeIterator for List<'_, T> where Self: Iterator {}
+
+impl<'a> Iterator for List<'a, &'a str> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.take()?;
+        Some(self.reader.entry(1, false).ok()?.0[0])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+impl<'a> Iterator for List<'a, ExportInfo<'a>> {
+    type Item = ExportInfo<'a>;
+
+    fn next(&mut self) -> Option<ExportInfo<'a>> {
+        self.take()?;
+        let ([name, _], flags) = self.reader.entry(1, true).ok()?;
+        Some(ExportInfo { name, flags })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+impl<'a> Iterator for List<'a, ImportInfo<'a>> {
+    type Item = ImportInfo<'a>;
+
+    fn next(&mut self) -> Option<ImportInfo<'a>> {
+        self.take()?;
+        let ([module, field], flags) = self.reader.entry(2, true).ok()?;
+        Some(ImportInfo { module, field, flags })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+/// Lists compare and print as their entries.
+impl<'a, T: PartialEq> PartialEq for List<'a, T>
+where
+    Self: Iterator<Item = T>,
+{
+    fn eq(&self, other: &Self) -> bool {
+        self.clone().eq(other.clone())
+    }
+}
+
+impl<'a, T: Eq> Eq for List<'a, T> where Self: Iterator<Item = T> {}
+
+impl<'a, T: fmt::Debug> fmt::Debug for List<'a, T>
+where
+    Self: Iterator<Item = T>,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
     }
 }
 
@@ -143,27 +225,47 @@ impl<'a> Subsections<'a> {
         Subsections { reader: Reader { data, pos: 0, base }, failed: false }
     }
 
-    fn next_subsection(&mut self) -> Result<Subsection<'a>, ParseError> {
+    /// The next subsection; with `out`, its NEEDED, RUNTIME_PATH and weak IMPORT_INFO entries
+    /// are also added to `out` as they are checked (one pass for [`Dylink::parse`]).
+    fn next_subsection(&mut self, mut out: Option<&mut Dylink<'a>>) -> Result<Subsection<'a>, ParseError> {
         let id = self.reader.u8()?;
-        let len = self.reader.u32()? as usize;
+        let len = self.reader.u32_out_of_line()? as usize;
         let start = self.reader.offset();
         let body = self.reader.bytes(len, "subsection extends past the end of the section")?;
         let mut r = Reader { data: body, pos: 0, base: start };
         let sub = match id {
             MEM_INFO => Subsection::MemInfo(MemInfo {
-                memory_size: r.u32()?,
-                memory_align: r.align()?,
-                table_size: r.u32()?,
-                table_align: r.align()?,
+                memory_size: r.u32_out_of_line()?,
+                memory_align: r.bounded(false)?,
+                table_size: r.u32_out_of_line()?,
+                table_align: r.bounded(false)?,
             }),
-            NEEDED => Subsection::Needed(r.names()?),
-            EXPORT_INFO => Subsection::ExportInfo(
-                r.vec(|r| Ok(ExportInfo { name: r.name()?, flags: r.u32()? }))?,
-            ),
-            IMPORT_INFO => Subsection::ImportInfo(r.vec(|r| {
-                Ok(ImportInfo { module: r.name()?, field: r.name()?, flags: r.u32()? })
-            })?),
-            RUNTIME_PATH => Subsection::RuntimePath(r.names()?),
+            NEEDED..=RUNTIME_PATH => {
+                let (names, has_flags) = match id {
+                    EXPORT_INFO => (1, true),
+                    IMPORT_INFO => (2, true),
+                    _ => (1, false),
+                };
+                let n = r.count()?;
+                let entries = r.clone();
+                for _ in 0..n {
+                    let ([first, second], flags) = r.entry(names, has_flags)?;
+                    if let Some(out) = out.as_deref_mut() {
+                        match id {
+                            NEEDED => out.needed.push(first),
+                            RUNTIME_PATH => out.runtime_path.push(first),
+                            IMPORT_INFO if flags & SYM_BINDING_WEAK != 0 => out.weak_imports.push((first, second)),
+                            _ => {}
+                        }
+                    }
+                }
+                match id {
+                    NEEDED => Subsection::Needed(List::new(entries, n)),
+                    EXPORT_INFO => Subsection::ExportInfo(List::new(entries, n)),
+                    IMPORT_INFO => Subsection::ImportInfo(List::new(entries, n)),
+                    _ => Subsection::RuntimePath(List::new(entries, n)),
+                }
+            }
             _ => return Ok(Subsection::Unknown { id, offset: start, data: body }),
         };
         if !r.at_end() {
@@ -180,7 +282,7 @@ impl<'a> Iterator for Subsections<'a> {
         if self.failed || self.reader.at_end() {
             return None;
         }
-        let item = self.next_subsection();
+        let item = self.next_subsection(None);
         self.failed = item.is_err();
         Some(item)
     }
@@ -188,6 +290,7 @@ impl<'a> Iterator for Subsections<'a> {
 
 /// A bounds-checked cursor over part of a module binary, shared with [`crate::sections`].
 /// `base` is the offset of `data[0]` in the module binary.
+#[derive(Clone)]
 pub(crate) struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
@@ -237,8 +340,15 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 Ok(u32::from(b))
             }
-            _ => self.u32_multibyte(),
+            _ => self.leb(5),
         }
+    }
+
+    /// [`Reader::u32`], not inlined: for what is read once per `dlopen` (`dylink.0` fields,
+    /// names, counts, an import's type index) rather than per lookup.
+    #[inline(never)]
+    pub(crate) fn u32_out_of_line(&mut self) -> Result<u32, ParseError> {
+        self.u32()
     }
 
     /// Skips a `varuint32` whose value is not needed, checked as [`Reader::u32`] checks it
@@ -249,54 +359,74 @@ impl<'a> Reader<'a> {
             Some(&[a, _]) if a < 0x80 => self.pos += 1,
             Some(&[_, b]) if b < 0x80 => self.pos += 2,
             _ => {
-                self.u32_multibyte()?;
+                self.leb(5)?;
             }
         }
         Ok(())
     }
 
+    /// An unsigned LEB128 of at most `max` bytes, its low 32 bits: 5 for a `varuint32`, whose
+    /// fifth byte may carry only the top 4 bits and no continuation bit; 10 for any 64-bit
+    /// value (memory64 limits, heap types: skipped).
     #[inline(never)]
-    fn u32_multibyte(&mut self) -> Result<u32, ParseError> {
+    pub(crate) fn leb(&mut self, max: usize) -> Result<u32, ParseError> {
         let mut result: u32 = 0;
         let mut i = 0;
-        while let Some(&b) = self.data.get(self.pos + i) {
-            // The fifth byte may carry only the top 4 bits and no continuation bit.
-            if i == 4 && b & 0xf0 != 0 {
-                return Err(self.error("varuint32 out of range"));
+        loop {
+            let Some(&b) = self.data.get(self.pos + i) else {
+                // Ran out of bytes: the error is at the end of the data.
+                self.pos = self.data.len();
+                return Err(self.error("unexpected end of section"));
+            };
+            if i + 1 == max {
+                let (beyond, reason) = match max {
+                    5 => (0xf0, "varuint32 out of range"),
+                    _ => (0x80, "LEB128 too long"),
+                };
+                if b & beyond != 0 {
+                    return Err(self.error(reason));
+                }
             }
-            result |= u32::from(b & 0x7f) << (7 * i);
+            if i < 5 {
+                result |= u32::from(b & 0x7f) << (7 * i);
+            }
             i += 1;
             if b & 0x80 == 0 {
                 self.pos += i;
                 return Ok(result);
             }
         }
-        // Ran out of bytes: the error is at the end of the data.
-        self.pos = self.data.len();
-        Err(self.error("unexpected end of section"))
     }
 
-    fn align(&mut self) -> Result<u32, ParseError> {
+    /// A `varuint32` that is a count (`count`: no more than the bytes left after it) or a log2
+    /// alignment (below 32); if it is out of bounds, an error at its first byte.
+    #[inline(never)]
+    fn bounded(&mut self, count: bool) -> Result<u32, ParseError> {
         let start = self.offset();
-        let a = self.u32()?;
-        if a >= 32 {
-            return Err(ParseError { offset: start, reason: "alignment exponent out of range" });
+        let n = self.u32_out_of_line()?;
+        let (max, reason) = match count {
+            true => (self.data.len() - self.pos, "count exceeds the subsection size"),
+            false => (31, "alignment exponent out of range"),
+        };
+        if n as usize > max {
+            return Err(ParseError { offset: start, reason });
         }
-        Ok(a)
+        Ok(n)
     }
 
     #[inline]
     pub(crate) fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
-        if len > self.data.len() - self.pos {
-            return Err(self.error(reason));
+        match self.data.get(self.pos..).and_then(|rest| rest.get(..len)) {
+            Some(s) => {
+                self.pos += len;
+                Ok(s)
+            }
+            None => Err(self.error(reason)),
         }
-        let s = &self.data[self.pos..self.pos + len];
-        self.pos += len;
-        Ok(s)
     }
 
     pub(crate) fn name(&mut self) -> Result<&'a str, ParseError> {
-        let len = self.u32()? as usize;
+        let len = self.u32_out_of_line()? as usize;
         let start = self.offset();
         let bytes = self.bytes(len, "name extends past the end of the subsection")?;
         crate::text::utf8(bytes).ok_or(ParseError { offset: start, reason: "name is not valid UTF-8" })
@@ -304,13 +434,8 @@ impl<'a> Reader<'a> {
 
     /// The count of a vector, checked against the bytes left (every entry takes at least one
     /// byte), so a forged count cannot make us allocate unboundedly.
-    pub(crate) fn count(&mut self) -> Result<usize, ParseError> {
-        let start = self.offset();
-        let n = self.u32()? as usize;
-        if n > self.data.len() - self.pos {
-            return Err(ParseError { offset: start, reason: "count exceeds the subsection size" });
-        }
-        Ok(n)
+    pub(crate) fn count(&mut self) -> Result<u32, ParseError> {
+        self.bounded(true)
     }
 
     /// Where the next read starts, as an index into the reader's data.
@@ -318,23 +443,13 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// A counted vector of names (one copy of [`Reader::vec`] for both name lists).
-    #[inline(never)]
-    fn names(&mut self) -> Result<Vec<&'a str>, ParseError> {
-        self.vec(|r| r.name())
-    }
-
-    /// A counted vector (see [`Reader::count`]).
-    pub(crate) fn vec<T>(
-        &mut self,
-        mut item: impl FnMut(&mut Self) -> Result<T, ParseError>,
-    ) -> Result<Vec<T>, ParseError> {
-        let n = self.count()?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(item(self)?);
-        }
-        Ok(v)
+    /// An entry of a `dylink.0` vector: one or two names (the second `""` if one), then, if
+    /// `flags`, a `varuint32` of flags (else 0).
+    fn entry(&mut self, names: u32, flags: bool) -> Result<([&'a str; 2], u32), ParseError> {
+        let first = self.name()?;
+        let second = if names == 2 { self.name()? } else { "" };
+        let flags = if flags { self.u32_out_of_line()? } else { 0 };
+        Ok(([first, second], flags))
     }
 }
 
@@ -353,12 +468,7 @@ impl From<&Dylink<'_>> for OwnedDylink {
             mem_info: d.mem_info,
             needed: d.needed.iter().map(|s| String::from(*s)).collect(),
             runtime_path: d.runtime_path.iter().map(|s| String::from(*s)).collect(),
-            weak_imports: d
-                .import_info
-                .iter()
-                .filter(|i| i.flags & SYM_BINDING_WEAK != 0)
-                .map(|i| (String::from(i.module), String::from(i.field)))
-                .collect(),
+            weak_imports: d.weak_imports.iter().map(|&(m, f)| (String::from(m), String::from(f))).collect(),
         }
     }
 }
@@ -400,19 +510,64 @@ mod tests {
             MemInfo { memory_size: 144, memory_align: 2, table_size: 3, table_align: 1 }
         );
         assert_eq!(d.needed, vec!["liba.so"]);
-        assert_eq!(d.export_info, vec![ExportInfo { name: "fn", flags: 0 }]);
+        assert_eq!(d.weak_imports, vec![("env", "w")]);
         let owned = OwnedDylink::from(&d);
         assert!(owned.is_weak_import("env", "w"));
         assert!(owned.is_weak_import("GOT.mem", "w"));
         assert!(!owned.is_weak_import("other", "w"));
         assert!(!owned.is_weak_import("env", "fn"));
+        assert!(d.is_weak_import("GOT.func", "w") && !d.is_weak_import("env", "fn"));
         assert_eq!(d.runtime_path, vec!["$ORIGIN"]);
-        assert_eq!(d.unknown, vec![(0x7f, 100 + data.len() - 2)]);
+
+        // The iterator gives every subsection, the unknown one and EXPORT_INFO included.
+        let subs: Vec<_> = Subsections::new(&data, 100).map(Result::unwrap).collect();
+        assert_eq!(subs.len(), 6);
+        assert_eq!(subs[0], Subsection::MemInfo(d.mem_info));
+        let Subsection::Needed(needed) = &subs[1] else { panic!("{:?}", subs[1]) };
+        assert_eq!((needed.len(), needed.clone().collect::<Vec<_>>()), (1, vec!["liba.so"]));
+        let Subsection::ExportInfo(exports) = &subs[2] else { panic!("{:?}", subs[2]) };
+        assert_eq!(exports.clone().collect::<Vec<_>>(), vec![ExportInfo { name: "fn", flags: 0 }]);
+        let Subsection::ImportInfo(imports) = &subs[3] else { panic!("{:?}", subs[3]) };
+        let import = ImportInfo { module: "env", field: "w", flags: SYM_BINDING_WEAK };
+        assert_eq!(imports.clone().collect::<Vec<_>>(), vec![import]);
+        let Subsection::RuntimePath(path) = &subs[4] else { panic!("{:?}", subs[4]) };
+        assert_eq!(path.clone().collect::<Vec<_>>(), vec!["$ORIGIN"]);
+        assert_eq!(subs[5], Subsection::Unknown { id: 0x7f, offset: 100 + data.len() - 2, data: &[0xaa, 0xbb] });
+        assert_eq!(alloc::format!("{:?}", subs[1]), r#"Needed(["liba.so"])"#);
+    }
+
+    #[test]
+    fn repeated_subsections_add_up() {
+        #[rustfmt::skip]
+        let data = [
+            2, 5, 2, 1, b'a', 1, b'b', // NEEDED: [a, b]
+            4, 13, 2, 1, b'm', 1, b's', 0, 1, b'm', 1, b'w', 0x81, 0x80, 0x00, // IMPORT_INFO: [m.s strong, m.w weak]
+            2, 3, 1, 1, b'c', // NEEDED: [c]
+            4, 6, 1, 1, b'n', 1, b'x', 1, // IMPORT_INFO: [n.x weak]
+            1, 4, 1, 0, 0, 0, // MEM_INFO
+            1, 4, 2, 0, 0, 0, // MEM_INFO again: the last one counts
+        ];
+        let d = Dylink::parse(&data, 0).unwrap();
+        assert_eq!(d.needed, vec!["a", "b", "c"]);
+        assert_eq!(d.weak_imports, vec![("m", "w"), ("n", "x")]);
+        assert_eq!(d.mem_info.memory_size, 2);
+        assert!(d.runtime_path.is_empty());
+        // Every IMPORT_INFO entry, weak or not, through the iterator.
+        let all: Vec<_> = Subsections::new(&data, 0)
+            .filter_map(|s| match s.unwrap() {
+                Subsection::ImportInfo(l) => Some(l),
+                _ => None,
+            })
+            .flatten()
+            .map(|i| (i.module, i.field, i.flags))
+            .collect();
+        assert_eq!(all, vec![("m", "s", 0), ("m", "w", 1), ("n", "x", 1)]);
     }
 
     #[test]
     fn empty_section_is_valid() {
         assert_eq!(Dylink::parse(&[], 0).unwrap(), Dylink::default());
+        assert!(Subsections::new(&[], 0).next().is_none());
     }
 
     #[test]

@@ -29,62 +29,53 @@ fn kind(r: &mut Reader<'_>) -> Result<ExternKind, ParseError> {
     })
 }
 
-/// Skips an unsigned LEB128 of up to 64 bits (memory64 limits, heap types).
-fn skip_leb(r: &mut Reader<'_>) -> Result<(), ParseError> {
-    let at = r.offset();
-    for _ in 0..10 {
-        if r.u8()? & 0x80 == 0 {
-            return Ok(());
-        }
-    }
-    Err(ParseError { offset: at, reason: "LEB128 too long" })
-}
+/// What follows an import's kind (its type), skipped as up to two steps: a `varuint32`
+/// (`U32`); a value or reference type (`VALTYPE`: one byte, or a typed reference `0x63`/`0x64`
+/// and its heap type); limits (`LIMITS`: flags, the minimum and, if flags bit 0, the maximum,
+/// 64-bit for memory64); or one byte (`BYTE`).
+const U32: u8 = 1;
+const VALTYPE: u8 = 2;
+const LIMITS: u8 = 3;
+const BYTE: u8 = 4;
 
-/// A value or reference type: one byte, or a typed reference (`0x63`/`0x64`) and its heap type.
-fn skip_valtype(r: &mut Reader<'_>) -> Result<(), ParseError> {
-    if matches!(r.u8()?, 0x63 | 0x64) {
-        skip_leb(r)?;
+fn type_steps(kind: ExternKind) -> [u8; 2] {
+    match kind {
+        ExternKind::Func => [U32, 0],         // typeidx
+        ExternKind::Table => [VALTYPE, LIMITS], // reftype limits
+        ExternKind::Memory => [LIMITS, 0],
+        ExternKind::Global => [VALTYPE, BYTE], // valtype mut
+        ExternKind::Tag => [BYTE, U32],        // attribute typeidx
     }
-    Ok(())
-}
-
-fn skip_limits(r: &mut Reader<'_>) -> Result<(), ParseError> {
-    let flags = r.u8()?;
-    skip_leb(r)?;
-    if flags & 1 != 0 {
-        skip_leb(r)?;
-    }
-    Ok(())
 }
 
 /// The imports in an import-section payload that starts at byte `base` of the module.
 /// Names are borrowed from `data`.
 pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseError> {
     let mut r = Reader::new(data, base)?;
-    r.vec(|r| {
+    let n = r.count()?;
+    let mut v = Vec::with_capacity(n as usize);
+    for _ in 0..n {
         let module = r.name()?;
         let name = r.name()?;
-        let kind = kind(r)?;
-        match kind {
-            ExternKind::Func => {
-                r.u32()?;
-            }
-            ExternKind::Table => {
-                skip_valtype(r)?;
-                skip_limits(r)?;
-            }
-            ExternKind::Memory => skip_limits(r)?,
-            ExternKind::Global => {
-                skip_valtype(r)?;
-                r.u8()?;
-            }
-            ExternKind::Tag => {
-                r.u8()?;
-                r.u32()?;
+        let kind = kind(&mut r)?;
+        for step in type_steps(kind) {
+            if step == U32 {
+                r.u32_out_of_line()?;
+            } else if step != 0 {
+                let b = r.u8()?;
+                let lebs = match step {
+                    VALTYPE => u8::from(matches!(b, 0x63 | 0x64)),
+                    LIMITS => 1 + (b & 1),
+                    _ => 0,
+                };
+                for _ in 0..lebs {
+                    r.leb(10)?;
+                }
             }
         }
-        Ok(ImportDesc { module, name, kind })
-    })
+        v.push(ImportDesc { module, name, kind });
+    }
+    Ok(v)
 }
 
 /// Calls `f(name, kind)` for each export of an export-section payload starting at byte `base`
@@ -166,6 +157,18 @@ mod tests {
         let err = imports(&[1, 1, b'a', 1, b'b', 0], 10).unwrap_err();
         assert_eq!(err.offset, 16, "truncated after the kind");
         assert!(exports(&[0xff, 0xff, 0xff, 0xff, 0x0f], 0).is_err(), "bounded count");
+    }
+
+    #[test]
+    fn skips_64_bit_lebs_of_up_to_ten_bytes() {
+        // One memory import (`m.x`) whose minimum is the LEB128 at byte 7.
+        let import = |leb: &[u8]| [&[1, 1, b'm', 1, b'x', 2, 0][..], leb].concat();
+        let ten = import(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+        assert_eq!(imports(&ten, 0).unwrap()[0].kind, ExternKind::Memory);
+        let eleven = import(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
+        assert_eq!(imports(&eleven, 20).unwrap_err(), ParseError { offset: 27, reason: "LEB128 too long" });
+        let cut = import(&[0x80, 0x80, 0x80]);
+        assert_eq!(imports(&cut, 20).unwrap_err(), ParseError { offset: 30, reason: "unexpected end of section" });
     }
 
     /// Found by the `sections` fuzz target: a payload whose offset plus length overflows a

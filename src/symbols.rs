@@ -210,7 +210,7 @@ impl SymbolTable {
     #[inline(never)]
     fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
         // The count first, to size the table once (`each_export` checks it again).
-        let n = crate::dylink::Reader::new(names, base)?.count()?;
+        let n = crate::dylink::Reader::new(names, base)?.count()? as usize;
         let mut entries = Indexed::with_capacity(n);
         sections::each_export(names, base, |name, kind| {
             let bytes = &names[name.clone()];

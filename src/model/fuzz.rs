@@ -1,7 +1,7 @@
 //! The properties the fuzz targets in `fuzz/` check, as plain functions so that every finding
 //! can be kept as a unit test with its input as a literal (see `docs/fuzzing.md`).
 
-use crate::dylink::{Dylink, OwnedDylink, Subsection, Subsections};
+use crate::dylink::{Dylink, OwnedDylink, Subsection, Subsections, SYM_BINDING_WEAK};
 use crate::host::ExternKind;
 use crate::flags::RtldFlags;
 use crate::linker::{Linker, Scope, SearchEnv};
@@ -208,30 +208,19 @@ const BASE: usize = 19;
 
 /// `Dylink::parse` and `Subsections` on arbitrary bytes: never panic; every error offset lies
 /// within the payload (in module-binary coordinates); the result does not depend on where the
-/// payload sits in the binary except for the offsets it reports.
+/// payload sits in the binary except for the offsets it reports; `Dylink::parse` folds what
+/// the iterator yields, and each of its lists yields as many entries as its count says.
 pub fn dylink_parse(data: &[u8]) {
     let end = BASE + data.len();
     let at_base = Dylink::parse(data, BASE);
     let at_zero = Dylink::parse(data, 0);
     match (&at_base, &at_zero) {
         (Ok(a), Ok(z)) => {
-            assert_eq!(a.mem_info, z.mem_info);
-            assert_eq!(a.needed, z.needed);
-            assert_eq!(a.export_info, z.export_info);
-            assert_eq!(a.import_info, z.import_info);
-            assert_eq!(a.runtime_path, z.runtime_path);
-            assert_eq!(a.unknown.len(), z.unknown.len());
-            for (&(ia, oa), &(iz, oz)) in a.unknown.iter().zip(&z.unknown) {
-                assert_eq!((ia, oa), (iz, oz + BASE));
-                assert!(oa <= end);
-            }
+            assert_eq!(a, z);
             assert!(a.mem_info.memory_align < 32 && a.mem_info.table_align < 32);
             let owned = OwnedDylink::from(a);
-            for i in &a.import_info {
-                let _ = owned.is_weak_import(i.module, i.field);
-            }
-            for e in &a.export_info {
-                let _ = a.is_tls_export(e.name);
+            for &(m, f) in &a.weak_imports {
+                assert!(a.is_weak_import(m, f) && owned.is_weak_import(m, f));
             }
         }
         (Err(a), Err(z)) => {
@@ -243,22 +232,51 @@ pub fn dylink_parse(data: &[u8]) {
         _ => panic!("result depends on the base offset"),
     }
 
-    // The iterator: stops after the first error; unknown subsections stay inside the payload.
+    // The iterator: stops after the first error; unknown subsections stay inside the payload;
+    // the same at base 0 except for offsets.
     let mut seen_error = false;
+    let mut folded = Dylink::default();
+    let mut at_zero = Subsections::new(data, 0);
     for sub in Subsections::new(data, BASE) {
         assert!(!seen_error, "an item after an error");
-        match sub {
-            Ok(Subsection::Unknown { offset, data: body, .. }) => {
-                assert!(offset >= BASE && offset + body.len() <= end);
+        match &sub {
+            Ok(Subsection::MemInfo(m)) => folded.mem_info = *m,
+            Ok(Subsection::Needed(l)) => {
+                assert_eq!(l.clone().count(), l.len());
+                folded.needed.extend(l.clone());
             }
-            Ok(_) => {}
+            Ok(Subsection::RuntimePath(l)) => {
+                assert_eq!(l.clone().count(), l.len());
+                folded.runtime_path.extend(l.clone());
+            }
+            Ok(Subsection::ImportInfo(l)) => {
+                assert_eq!(l.clone().count(), l.len());
+                let weak = l.clone().filter(|i| i.flags & SYM_BINDING_WEAK != 0);
+                folded.weak_imports.extend(weak.map(|i| (i.module, i.field)));
+            }
+            Ok(Subsection::ExportInfo(l)) => assert_eq!(l.clone().count(), l.len()),
+            Ok(Subsection::Unknown { offset, data: body, .. }) => {
+                assert!(*offset >= BASE && offset + body.len() <= end);
+            }
             Err(e) => {
                 assert!(e.offset >= BASE && e.offset <= end);
                 seen_error = true;
             }
         }
+        match (sub, at_zero.next().expect("as many subsections at base 0")) {
+            (Ok(Subsection::Unknown { id, offset, data }), Ok(Subsection::Unknown { id: i, offset: o, data: d })) => {
+                assert_eq!((id, offset, data), (i, o + BASE, d));
+            }
+            (Ok(a), Ok(z)) => assert_eq!(a, z),
+            (Err(a), Err(z)) => assert_eq!((a.offset, a.reason), (z.offset + BASE, z.reason)),
+            _ => panic!("subsections depend on the base offset"),
+        }
     }
+    assert!(at_zero.next().is_none(), "as many subsections at base 0");
     assert_eq!(seen_error, at_base.is_err());
+    if let Ok(parsed) = at_base {
+        assert_eq!(parsed, folded, "Dylink::parse folds the subsections");
+    }
 }
 
 // ---- sections -----------------------------------------------------------------------------
