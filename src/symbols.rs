@@ -111,9 +111,10 @@ impl Indexed {
         Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
     }
 
-    /// Position of `name`'s entry (`names`: the table's name buffer).
+    /// Position of `name`'s entry (`names`: the table's name buffer): the copy inlined into
+    /// `dlsym`'s path ([`SymbolTable::get_hashed`]).
     #[inline(always)]
-    fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
+    fn find_inline(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
         // Slices, not `Vec`s, are indexed: a slice's `[i]` is built in, a `Vec`'s is a call.
         let entries = self.entries.as_slice();
         let mut probe = self.index.probe(hash);
@@ -124,6 +125,13 @@ impl Indexed {
             }
         }
         None
+    }
+
+    /// [`Indexed::find_inline`], one copy out of line for every other caller (building
+    /// tables, caching values, the loader's one-off lookups).
+    #[inline(never)]
+    fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
+        self.find_inline(names, hash, name)
     }
 
     /// Adds an entry whose name is not in the table yet.
@@ -205,40 +213,51 @@ impl SymbolTable {
         SymbolTable { names: data, base, entries: OnceCell::new(), scans: Cell::new(0) }
     }
 
-    /// The index of an export-section payload, in one pass. Names are not compared with
-    /// each other: a valid module's export names are distinct.
+    /// One pass over an export-section payload, for both of its uses: with `want`, a lookup
+    /// of that name in place (the answer; `index` untouched); without, every symbol added to
+    /// `index`. One function, so that the section walk (`each_export`, generic over its
+    /// callback) is compiled once. Names are not compared with each other when indexing: a
+    /// valid module's export names are distinct.
     #[inline(never)]
-    fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
-        // The count first, to size the table once (`each_export` checks it again).
-        let n = crate::dylink::Reader::new(names, base)?.count()?;
-        let mut entries = Indexed::with_capacity(n);
-        sections::each_export(names, base, |name, kind| {
-            let bytes = &names[name.clone()];
-            if let Some(sym) = exported_symbol(bytes, kind) {
-                let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
-                entries.push(hash_bytes(bytes), entry);
+    fn walk(names: &[u8], base: usize, want: Option<&[u8]>, index: &mut Indexed) -> Result<Option<Symbol>, ParseError> {
+        let mut found = None;
+        sections::each_export(names, base, |at, kind| {
+            let bytes = &names[at.clone()];
+            match want {
+                Some(name) if same(bytes, name) => {
+                    found = exported_symbol(name, kind);
+                    return ControlFlow::Break(());
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(sym) = exported_symbol(bytes, kind) {
+                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym };
+                        index.push(hash_bytes(bytes), entry);
+                    }
+                }
             }
             ControlFlow::Continue(())
         })?;
-        Ok(entries)
+        Ok(found)
+    }
+
+    /// The index of an export-section payload.
+    fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
+        // The count first, to size the table once (`each_export` checks it again).
+        let n = crate::dylink::Reader::new(names, base)?.count()?;
+        let mut index = Indexed::with_capacity(n);
+        Self::walk(names, base, None, &mut index)?;
+        Ok(index)
     }
 
     /// A lookup in the export-section payload itself, without an index.
-    #[inline(never)]
     fn scan(&self, name: &[u8]) -> Option<Symbol> {
-        let mut found = None;
-        let parsed = sections::each_export(&self.names, self.base, |at, kind| {
-            if !same(&self.names[at], name) {
-                return ControlFlow::Continue(());
-            }
-            found = exported_symbol(name, kind);
-            ControlFlow::Break(())
-        });
+        let parsed = Self::walk(&self.names, self.base, Some(name), &mut Indexed::default());
         if parsed.is_err() {
             // Record the error where `parse_error` finds it.
             self.entries();
         }
-        found
+        parsed.ok()?
     }
 
     /// The index, built now if this is its first use; `None` if the payload does not parse.
@@ -299,8 +318,10 @@ impl SymbolTable {
         self.names = names;
     }
 
+    /// A one-off lookup (out of line: only [`SymbolTable::get_hashed`], `dlsym`'s path, has
+    /// the lookup inlined).
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        self.get_hashed(&Key::new(name))
+        self.get_slow(&Key::new(name))
     }
 
     /// [`SymbolTable::get`] with the name's hash computed by the caller, once for a search
@@ -308,25 +329,21 @@ impl SymbolTable {
     #[inline(always)]
     pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
-            Some(built) => self.find_in(built.as_ref().ok()?, key),
-            None => self.get_unindexed(key),
+            Some(Ok(t)) => t.find_inline(&self.names, key.hash, key.name).map(|i| t.entries[i].sym),
+            _ => self.get_slow(key),
         }
     }
 
-    #[inline(always)]
-    fn find_in(&self, entries: &Indexed, key: &Key<'_>) -> Option<Symbol> {
-        entries.find(&self.names, key.hash, key.name).map(|i| entries.entries[i].sym)
-    }
-
-    /// A lookup before the index exists: a scan, or, once scans are used up, the index.
-    /// Out of line, so that the indexed lookup stays small where it is inlined.
+    /// A lookup out of line: a scan while the table is not indexed and scans are left, else
+    /// the index (built now if this is its first use).
     #[inline(never)]
-    fn get_unindexed(&self, key: &Key<'_>) -> Option<Symbol> {
-        if self.scans.get() < SCANS_BEFORE_INDEX {
+    fn get_slow(&self, key: &Key<'_>) -> Option<Symbol> {
+        if self.entries.get().is_none() && self.scans.get() < SCANS_BEFORE_INDEX {
             self.scans.set(self.scans.get() + 1);
             return self.scan(key.name);
         }
-        self.find_in(self.entries()?, key)
+        let t = self.entries()?;
+        t.find(&self.names, key.hash, key.name).map(|i| t.entries[i].sym)
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
