@@ -2,45 +2,39 @@
 
 use crate::handles::Handle;
 use crate::hash::hash_bytes;
-use crate::index::HashIndex;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Library ids and their handles, hashed (see [`HashIndex`]).
+/// Library ids and their handles, sorted by the low 32 bits of the id's hash: a lookup is a
+/// binary search and compares ids only on a hash match. Libraries are few and come and go
+/// rarely (a `dlopen` that loads or a `dlclose` that unloads moves the entries after the one
+/// it adds or removes), while lookups come with every `dlopen`, loaded library or not.
 #[derive(Default)]
 pub(super) struct Names {
-    entries: Vec<(String, Handle)>,
-    index: HashIndex,
+    entries: Vec<(u32, Handle, String)>,
 }
 
 impl Names {
-    fn find(&self, hash: u64, name: &str) -> Option<usize> {
-        self.index.find(hash, |i| self.entries[i].0 == name)
+    fn find(&self, name: &str) -> Option<usize> {
+        let hash = hash_bytes(name.as_bytes()) as u32;
+        self.entries.iter().position(|e| e.0 == hash && e.2 == name)
     }
 
     pub(super) fn get(&self, name: &str) -> Option<Handle> {
-        self.find(hash_bytes(name.as_bytes()), name).map(|i| self.entries[i].1)
+        self.find(name).map(|i| self.entries[i].1)
     }
 
     /// Maps `name` to `h` (replacing what it mapped to).
     pub(super) fn insert(&mut self, name: String, h: Handle) {
-        let hash = hash_bytes(name.as_bytes());
-        match self.find(hash, &name) {
+        match self.find(&name) {
             Some(i) => self.entries[i].1 = h,
-            None => {
-                self.entries.push((name, h));
-                self.index.insert(hash, self.entries.len() - 1);
-            }
+            None => self.entries.push((hash_bytes(name.as_bytes()) as u32, h, name)),
         }
     }
 
     pub(super) fn remove(&mut self, name: &str) {
-        let hash = hash_bytes(name.as_bytes());
-        let Some(i) = self.find(hash, name) else { return };
-        self.index.remove(hash, i);
-        self.entries.swap_remove(i);
-        if let Some((moved, _)) = self.entries.get(i) {
-            self.index.renumber(hash_bytes(moved.as_bytes()), self.entries.len(), i);
+        if let Some(i) = self.find(name) {
+            self.entries.swap_remove(i);
         }
     }
 }
