@@ -111,27 +111,35 @@ impl Indexed {
         Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
     }
 
-    /// Position of `name`'s entry (`names`: the table's name buffer): the copy inlined into
-    /// `dlsym`'s path ([`SymbolTable::get_hashed`]).
+    /// The entry of `key`'s name (`names`: the table's name buffer), names compared by `eq`
+    /// (on a hash match, between names of equal length).
     #[inline(always)]
-    fn find_inline(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
+    fn find_by(&self, names: &[u8], key: &Key<'_>, eq: impl Fn(&[u8], &[u8]) -> bool) -> Option<&Entry> {
         // Slices, not `Vec`s, are indexed: a slice's `[i]` is built in, a `Vec`'s is a call.
         let entries = self.entries.as_slice();
-        let mut probe = self.index.probe(hash);
+        let mut probe = self.index.probe(key.hash);
         while let Some(i) = probe.next_match() {
             let e = &entries[i];
-            if e.len as usize == name.len() && same(SymbolTable::name_of(names, e), name) {
-                return Some(i);
+            if e.len as usize == key.name.len() && eq(SymbolTable::name_of(names, e), key.name) {
+                return Some(e);
             }
         }
         None
     }
 
-    /// [`Indexed::find_inline`], one copy out of line for every other caller (building
-    /// tables, caching values, the loader's one-off lookups).
+    /// The copy of [`Indexed::find_by`] inlined into `dlsym`'s path
+    /// ([`SymbolTable::get_hashed`]), with the inlined comparison.
+    #[inline(always)]
+    fn find_inline(&self, names: &[u8], key: &Key<'_>) -> Option<&Entry> {
+        self.find_by(names, key, same)
+    }
+
+    /// The copy out of line for every other caller (building tables, caching values, the
+    /// loader's one-off lookups), with the plain comparison: a `memcmp` call, made only on a
+    /// hash match, is cheaper here than another copy of [`same`].
     #[inline(never)]
-    fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
-        self.find_inline(names, hash, name)
+    fn find(&self, names: &[u8], key: &Key<'_>) -> Option<&Entry> {
+        self.find_by(names, key, |a, b| a == b)
     }
 
     /// Adds an entry whose name is not in the table yet.
@@ -144,7 +152,8 @@ impl Indexed {
 struct Entry {
     start: u32,
     len: u32,
-    sym: Symbol,
+    /// A `Cell`, so that a value is cached through the `&Entry` a lookup finds.
+    sym: Cell<Symbol>,
 }
 
 /// Equality without `memcmp`, which a `libdl.so` imports from another instance (names are
@@ -231,7 +240,7 @@ impl SymbolTable {
                 Some(_) => {}
                 None => {
                     if let Some(sym) = exported_symbol(bytes, kind) {
-                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym };
+                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym: Cell::new(sym) };
                         index.push(hash_bytes(bytes), entry);
                     }
                 }
@@ -291,31 +300,21 @@ impl SymbolTable {
         SymbolTable { names: Vec::new(), base: 0, entries, scans: Cell::new(0) }
     }
 
-    /// The index of a table built at once (every constructor but `from_export_section`).
-    fn built(&mut self) -> &mut Indexed {
-        match self.entries.get_mut() {
-            Some(Ok(t)) => t,
-            _ => unreachable!("only export-section tables are indexed later, and insert never sees one"),
-        }
-    }
-
     #[inline(always)]
     fn name_of<'t>(names: &'t [u8], e: &Entry) -> &'t [u8] {
         &names[e.start as usize..(e.start + e.len) as usize]
     }
 
-    /// Adds `name` unless present (the first definition wins).
+    /// Adds `name` unless present (the first definition wins). Only for the tables built at
+    /// once (every constructor but `from_export_section`).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
-        let hash = hash_bytes(name);
-        let start = self.names.len() as u32;
-        let mut names = core::mem::take(&mut self.names);
-        let entries = self.built();
-        if entries.find(&names, hash, name).is_none() {
-            names.extend_from_slice(name);
-            let entry = Entry { start, len: name.len() as u32, sym };
-            entries.push(hash, entry);
+        let key = Key::new(name);
+        let Some(Ok(t)) = self.entries.get_mut() else { return };
+        if t.find(&self.names, &key).is_none() {
+            let start = self.names.len() as u32;
+            self.names.extend_from_slice(name);
+            t.push(key.hash, Entry { start, len: name.len() as u32, sym: Cell::new(sym) });
         }
-        self.names = names;
     }
 
     /// A one-off lookup (out of line: only [`SymbolTable::get_hashed`], `dlsym`'s path, has
@@ -329,7 +328,7 @@ impl SymbolTable {
     #[inline(always)]
     pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
-            Some(Ok(t)) => t.find_inline(&self.names, key.hash, key.name).map(|i| t.entries[i].sym),
+            Some(Ok(t)) => t.find_inline(&self.names, key).map(|e| e.sym.get()),
             _ => self.get_slow(key),
         }
     }
@@ -342,8 +341,7 @@ impl SymbolTable {
             self.scans.set(self.scans.get() + 1);
             return self.scan(key.name);
         }
-        let t = self.entries()?;
-        t.find(&self.names, key.hash, key.name).map(|i| t.entries[i].sym)
+        self.entries()?.find(&self.names, key).map(|e| e.sym.get())
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -353,16 +351,13 @@ impl SymbolTable {
     /// Records a resolved value (not before the table is indexed: until then, lookups are
     /// answered by scans, which do not keep values).
     pub fn resolve(&mut self, name: &[u8], value: u32) {
-        let hash = hash_bytes(name);
-        let Some(Ok(entries)) = self.entries.get_mut() else { return };
-        let names = &self.names;
-        if let Some(i) = entries.find(names, hash, name) {
-            let e = &mut entries.entries[i];
-            e.sym = match e.sym {
+        let Some(Ok(t)) = self.entries.get() else { return };
+        if let Some(e) = t.find(&self.names, &Key::new(name)) {
+            e.sym.set(match e.sym.get() {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
                 Symbol::Untyped(_) => Symbol::Untyped(value),
-            };
+            });
         }
     }
 
