@@ -15,26 +15,34 @@ pub(super) struct Names {
 }
 
 impl Names {
-    fn find(&self, name: &str) -> Option<usize> {
+    /// `name`'s hash, and its entry (`Ok`) or where it would go (`Err`).
+    fn find(&self, name: &str) -> (u32, Result<usize, usize>) {
         let hash = hash_bytes(name.as_bytes()) as u32;
-        self.entries.iter().position(|e| e.0 == hash && e.2 == name)
+        let mut i = self.entries.partition_point(|e| e.0 < hash);
+        while let Some(e) = self.entries.get(i).filter(|e| e.0 == hash) {
+            if e.2 == name {
+                return (hash, Ok(i));
+            }
+            i += 1;
+        }
+        (hash, Err(i))
     }
 
     pub(super) fn get(&self, name: &str) -> Option<Handle> {
-        self.find(name).map(|i| self.entries[i].1)
+        self.find(name).1.ok().map(|i| self.entries[i].1)
     }
 
     /// Maps `name` to `h` (replacing what it mapped to).
     pub(super) fn insert(&mut self, name: String, h: Handle) {
         match self.find(&name) {
-            Some(i) => self.entries[i].1 = h,
-            None => self.entries.push((hash_bytes(name.as_bytes()) as u32, h, name)),
+            (_, Ok(i)) => self.entries[i].1 = h,
+            (hash, Err(i)) => self.entries.insert(i, (hash, h, name)),
         }
     }
 
     pub(super) fn remove(&mut self, name: &str) {
-        if let Some(i) = self.find(name) {
-            self.entries.swap_remove(i);
+        if let (_, Ok(i)) = self.find(name) {
+            self.entries.remove(i);
         }
     }
 }
