@@ -4,15 +4,12 @@
 //! It replaces hashbrown's tables, whose code is instantiated once per entry type (the
 //! rehashing alone is several hundred bytes each); this index is not generic. Linear probing
 //! in a table at most half full keeps probe sequences short, and each slot keeps 32 bits of
-//! the key's hash, so a lookup compares key bytes only for entries whose hash matches (and a
-//! table can grow without asking for the keys again). Entries are only ever added (a symbol
-//! table lives as long as its library), numbered 0, 1, 2, ... in the order they are.
+//! the key's hash, so a lookup compares key bytes only for entries whose hash matches. An index
+//! is sized once, for all its entries (a symbol table's constructor knows how many names it
+//! may add), and entries are only ever added, numbered 0, 1, 2, ... in the order they are.
 
 use alloc::vec;
 use alloc::vec::Vec;
-
-/// Slots of the smallest allocation.
-const MIN_SLOTS: usize = 8;
 
 /// A slot: the low 32 bits of the key's hash (the slot a key wants is `hash & mask`), and
 /// above them the entry's position plus one; 0 is a free slot (so that a new table is
@@ -52,11 +49,9 @@ pub struct HashIndex {
 }
 
 impl HashIndex {
-    /// An index that takes `n` entries without growing.
+    /// An empty index for at most `n` entries (at most half full).
     pub fn with_capacity(n: usize) -> Self {
-        let mut index = HashIndex::default();
-        index.resize(n);
-        index
+        HashIndex { slots: vec![0; (n * 2).next_power_of_two()] }
     }
 
     /// The entries whose hash matches, in probe order, for the caller to compare keys
@@ -70,32 +65,19 @@ impl HashIndex {
     }
 
     /// Records that `entry`, the caller's next entry (the index holds entries `0..entry`),
-    /// has this hash; the caller has checked that its key is new.
-    pub fn insert(&mut self, hash: u64, entry: usize) {
+    /// has this hash; the caller has checked that its key is new. `false` (and nothing
+    /// recorded) past the capacity the index was made for.
+    pub fn insert(&mut self, hash: u64, entry: usize) -> bool {
         if (entry + 1) * 2 > self.slots.len() {
-            self.resize(entry + 1);
+            return false;
         }
-        self.place(u64::from(hash as u32) | (entry as u64 + 1) << 32);
-    }
-
-    /// Puts `slot` in the first free slot from where its hash points (there is one).
-    fn place(&mut self, slot: Slot) {
         let mask = self.slots.len() - 1;
-        let mut i = slot as u32 as usize & mask;
+        let mut i = hash as u32 as usize & mask;
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = slot;
-    }
-
-    /// Reallocates for at least `n` entries at most half full, and re-places the entries.
-    fn resize(&mut self, n: usize) {
-        let size = (n * 2).next_power_of_two().max(MIN_SLOTS);
-        for s in core::mem::replace(&mut self.slots, vec![0; size]) {
-            if s != 0 {
-                self.place(s);
-            }
-        }
+        self.slots[i] = u64::from(hash as u32) | (entry as u64 + 1) << 32;
+        true
     }
 }
 
@@ -122,38 +104,40 @@ mod tests {
 
     #[test]
     fn insert_find() {
-        let mut ix = HashIndex::default();
-        let keys = [10u32, 20, 30];
-        assert_eq!(find(&ix, &keys, 10, 32), None, "no slots yet");
-        for (i, &k) in keys.iter().enumerate() {
-            ix.insert(hash(k, 32), i);
+        assert_eq!(find(&HashIndex::default(), &[], 10, 32), None, "no slots");
+        let keys = [10u32, 20, 30, 40];
+        let mut ix = HashIndex::with_capacity(keys.len());
+        assert_eq!(find(&ix, &keys, 10, 32), None);
+        for (i, &k) in keys[..3].iter().enumerate() {
+            assert!(ix.insert(hash(k, 32), i));
         }
         assert_eq!(find(&ix, &keys, 20, 32), Some(1));
         assert_eq!(find(&ix, &keys, 40, 32), None);
-        let ix = HashIndex::with_capacity(100);
-        assert_eq!(ix.slots.len(), 256);
+        assert!(ix.insert(hash(40, 32), 3));
+        assert!(!ix.insert(hash(50, 32), 4), "past the capacity");
+        assert_eq!(find(&ix, &keys, 40, 32), Some(3));
+        assert_eq!(HashIndex::with_capacity(100).slots.len(), 256);
+        assert_eq!(HashIndex::with_capacity(0).slots.len(), 1);
     }
 
     proptest! {
-        /// Against a plain `Vec` of keys, with a few hash bits so that runs wrap and collide,
-        /// through every growth of the table.
+        /// Against a plain `Vec` of keys, with a few hash bits so that runs wrap and collide.
         #[test]
         fn agrees_with_a_list(adds in proptest::collection::vec(0u32..64, 0..200),
-                              bits in 1u32..8, capacity in 0usize..20) {
-            let mut ix = HashIndex::with_capacity(capacity);
+                              bits in 1u32..8) {
+            let mut ix = HashIndex::with_capacity(adds.len());
             let mut keys: Vec<u32> = Vec::new();
             for k in adds {
                 let found = find(&ix, &keys, k, bits);
                 prop_assert_eq!(found, keys.iter().position(|&x| x == k));
                 if found.is_none() {
+                    prop_assert!(ix.insert(hash(k, bits), keys.len()));
                     keys.push(k);
-                    ix.insert(hash(k, bits), keys.len() - 1);
                 }
             }
             for (e, &k) in keys.iter().enumerate() {
                 prop_assert_eq!(find(&ix, &keys, k, bits), Some(e));
             }
-            prop_assert!(ix.slots.len() >= 2 * keys.len());
         }
     }
 }

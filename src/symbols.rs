@@ -142,10 +142,12 @@ impl Indexed {
         self.find_by(names, key, |a, b| a == b)
     }
 
-    /// Adds an entry whose name is not in the table yet.
+    /// Adds an entry whose name is not in the table yet, within the capacity the table was
+    /// made with (every constructor knows how many names it may add).
     fn push(&mut self, hash: u64, entry: Entry) {
-        self.entries.push(entry);
-        self.index.insert(hash, self.entries.len() - 1);
+        if self.index.insert(hash, self.entries.len()) {
+            self.entries.push(entry);
+        }
     }
 }
 
