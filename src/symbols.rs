@@ -61,7 +61,7 @@ pub struct SymbolTable {
     names: Vec<u8>,
     /// Where `names` starts in its module, when it is an export-section payload.
     base: usize,
-    entries: OnceCell<Result<Indexed, ParseError>>,
+    entries: OnceCell<Indexed>,
     /// Lookups answered by a scan so far.
     scans: Cell<u8>,
 }
@@ -104,11 +104,14 @@ impl<'a> Key<'a> {
 struct Indexed {
     entries: Vec<Entry>,
     index: HashIndex,
+    /// Why the export section behind the table does not parse, if it does not (the table is
+    /// then empty).
+    error: Option<ParseError>,
 }
 
 impl Indexed {
     fn with_capacity(n: usize) -> Self {
-        Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
+        Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n), error: None }
     }
 
     /// The entry of `key`'s name (`names`: the table's name buffer), names compared by `eq`
@@ -225,12 +228,17 @@ impl SymbolTable {
     }
 
     /// One pass over an export-section payload, for both of its uses: with `want`, a lookup
-    /// of that name in place (the answer; `index` untouched); without, every symbol added to
-    /// `index`. One function, so that the section walk (`each_export`, generic over its
-    /// callback) is compiled once. Names are not compared with each other when indexing: a
-    /// valid module's export names are distinct.
+    /// of that name in place (the answer; `index` untouched); without, `*index` becomes the
+    /// index of every symbol (partial if the payload does not parse). One function, so that
+    /// the section walk (`each_export`, generic over its callback) is compiled once. Names
+    /// are not compared with each other when indexing: a valid module's export names are
+    /// distinct.
     #[inline(never)]
     fn walk(names: &[u8], base: usize, want: Option<&[u8]>, index: &mut Indexed) -> Result<Option<Symbol>, ParseError> {
+        if want.is_none() {
+            // The count first, to size the table once (`each_export` checks it again).
+            *index = Indexed::with_capacity(crate::dylink::Reader::new(names, base)?.count()?);
+        }
         let mut found = None;
         sections::each_export(names, base, |at, kind| {
             let bytes = &names[at.clone()];
@@ -252,13 +260,13 @@ impl SymbolTable {
         Ok(found)
     }
 
-    /// The index of an export-section payload.
-    fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
-        // The count first, to size the table once (`each_export` checks it again).
-        let n = crate::dylink::Reader::new(names, base)?.count()?;
-        let mut index = Indexed::with_capacity(n);
-        Self::walk(names, base, None, &mut index)?;
-        Ok(index)
+    /// The index of an export-section payload (empty, with the error, if it does not parse).
+    fn index_exports(names: &[u8], base: usize) -> Indexed {
+        let mut index = Indexed::default();
+        if let Err(e) = Self::walk(names, base, None, &mut index) {
+            index = Indexed { error: Some(e), ..Indexed::default() };
+        }
+        index
     }
 
     /// A lookup in the export-section payload itself, without an index.
@@ -271,17 +279,16 @@ impl SymbolTable {
         parsed.ok()?
     }
 
-    /// The index, built now if this is its first use; `None` if the payload does not parse.
+    /// The index, built now if this is its first use.
     #[inline]
-    fn entries(&self) -> Option<&Indexed> {
-        self.entries.get_or_init(|| Self::index_exports(&self.names, self.base)).as_ref().ok()
+    fn entries(&self) -> &Indexed {
+        self.entries.get_or_init(|| Self::index_exports(&self.names, self.base))
     }
 
     /// Why the export section behind this table could not be read, if it could not (a host
     /// that validates modules never serves such a section; the table is then empty).
     pub fn parse_error(&self) -> Option<ParseError> {
-        self.entries();
-        self.entries.get().and_then(|r| r.as_ref().err().cloned())
+        self.entries().error.clone()
     }
 
     pub fn from_exports(exports: &[ExportDesc]) -> Self {
@@ -298,7 +305,7 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        let entries = OnceCell::from(Ok(Indexed::with_capacity(n)));
+        let entries = OnceCell::from(Indexed::with_capacity(n));
         SymbolTable { names: Vec::new(), base: 0, entries, scans: Cell::new(0) }
     }
 
@@ -311,7 +318,7 @@ impl SymbolTable {
     /// once (every constructor but `from_export_section`).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
         let key = Key::new(name);
-        let Some(Ok(t)) = self.entries.get_mut() else { return };
+        let Some(t) = self.entries.get_mut() else { return };
         if t.find(&self.names, &key).is_none() {
             let start = self.names.len() as u32;
             self.names.extend_from_slice(name);
@@ -330,7 +337,7 @@ impl SymbolTable {
     #[inline(always)]
     pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
-            Some(Ok(t)) => t.find_inline(&self.names, key).map(|e| e.sym.get()),
+            Some(t) => t.find_inline(&self.names, key).map(|e| e.sym.get()),
             _ => self.get_slow(key),
         }
     }
@@ -343,7 +350,7 @@ impl SymbolTable {
             self.scans.set(self.scans.get() + 1);
             return self.scan(key.name);
         }
-        self.entries()?.find(&self.names, key).map(|e| e.sym.get())
+        self.entries().find(&self.names, key).map(|e| e.sym.get())
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -353,7 +360,7 @@ impl SymbolTable {
     /// Records a resolved value (not before the table is indexed: until then, lookups are
     /// answered by scans, which do not keep values).
     pub fn resolve(&mut self, name: &[u8], value: u32) {
-        let Some(Ok(t)) = self.entries.get() else { return };
+        let Some(t) = self.entries.get() else { return };
         if let Some(e) = t.find(&self.names, &Key::new(name)) {
             e.sym.set(match e.sym.get() {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
@@ -364,7 +371,7 @@ impl SymbolTable {
     }
 
     pub fn len(&self) -> usize {
-        self.entries().map_or(0, |t| t.entries.len())
+        self.entries().entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
