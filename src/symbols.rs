@@ -163,7 +163,7 @@ struct Entry {
 
 /// Equality without `memcmp`, which a `libdl.so` imports from another instance (names are
 /// short: the call would cost more than the comparison): 8 bytes at a time, then the tails
-/// (equally long) as words.
+/// (equally long) 4, 2 and 1 bytes at a time.
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -176,7 +176,19 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         }
         (a, b) = (ra, rb);
     }
-    a.is_empty() || crate::hash::tail_word(a) == crate::hash::tail_word(b)
+    if let (Some((x, ra)), Some((y, rb))) = (a.split_first_chunk::<4>(), b.split_first_chunk::<4>()) {
+        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    if let (Some((x, ra)), Some((y, rb))) = (a.split_first_chunk::<2>(), b.split_first_chunk::<2>()) {
+        if u16::from_ne_bytes(*x) != u16::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    a.first() == b.first()
 }
 
 /// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
