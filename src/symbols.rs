@@ -307,7 +307,8 @@ impl SymbolTable {
         Self::from_named(exports.iter().map(|e| (e.name.as_bytes(), e.kind)))
     }
 
-    /// A table of already-resolved values (a link-time library's exports).
+    /// A table of already-resolved values (a link-time library's exports). The table has
+    /// room for as many symbols as `symbols` says it yields at most (its `size_hint`).
     pub fn from_resolved<'a>(symbols: impl Iterator<Item = (&'a [u8], u32)>) -> Self {
         let mut t = SymbolTable::with_capacity(symbols.size_hint().1.unwrap_or(0));
         for (name, value) in symbols {
@@ -350,7 +351,7 @@ impl SymbolTable {
     pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
             Some(t) => t.find_inline(&self.names, key).map(|e| e.sym.get()),
-            _ => self.get_slow(key),
+            None => self.get_slow(key),
         }
     }
 
