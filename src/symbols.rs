@@ -216,7 +216,7 @@ fn is_internal(name: &[u8]) -> bool {
     ];
     // `==`, not the inlined `same`: twelve inlined comparisons cost more code than this rare
     // path (names starting with "__") saves time.
-    PLUMBING.iter().any(|&p| p == name) || name.starts_with(b"__tls_")
+    PLUMBING.contains(&name) || name.starts_with(b"__tls_")
 }
 
 impl SymbolTable {
@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn resolve_caches_value_and_keeps_kind() {
-        let mut t = SymbolTable::from_exports(&vec![exp("f", ExternKind::Func)]);
+        let mut t = SymbolTable::from_exports(&[exp("f", ExternKind::Func)]);
         t.resolve(b"f", 7);
         assert_eq!(t.get(b"f"), Some(Symbol::Func(Some(7))));
         t.resolve(b"missing", 1);
