@@ -71,4 +71,30 @@ mod tests {
         assert_eq!(n.get("libb.so"), Some(a));
         assert_eq!(n.get("libc.so"), None);
     }
+
+    proptest::proptest! {
+        /// Against a map, through inserts and removes that keep the list sorted by hash.
+        #[test]
+        fn agrees_with_a_map(ops in proptest::collection::vec((proptest::bool::ANY, 0u8..40), 0..300)) {
+            let mut t = HandleTable::default();
+            let handles: Vec<Handle> = (0..40).map(|_| t.insert(()).unwrap()).collect();
+            let mut n = Names::default();
+            let mut model = std::collections::BTreeMap::new();
+            for (add, k) in ops {
+                let name = std::format!("lib{k}.so");
+                if add {
+                    n.insert(name.clone(), handles[k as usize]);
+                    model.insert(name, handles[k as usize]);
+                } else {
+                    n.remove(&name);
+                    model.remove(&name);
+                }
+                proptest::prop_assert!(n.entries.windows(2).all(|w| w[0].0 <= w[1].0));
+            }
+            for k in 0..40 {
+                let name = std::format!("lib{k}.so");
+                proptest::prop_assert_eq!(n.get(&name), model.get(&name).copied());
+            }
+        }
+    }
 }
