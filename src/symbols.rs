@@ -371,8 +371,9 @@ impl SymbolTable {
     }
 
     /// Records a resolved value (not before the table is indexed: until then, lookups are
-    /// answered by scans, which do not keep values).
-    pub fn resolve(&mut self, name: &[u8], value: u32) {
+    /// answered by scans, which do not keep values). Through `&self`: values are cached in
+    /// cells.
+    pub fn resolve(&self, name: &[u8], value: u32) {
         let Some(t) = self.entries.get() else { return };
         if let Some(e) = t.find(&self.names, &Key::new(name)) {
             e.sym.set(match e.sym.get() {
@@ -450,7 +451,7 @@ mod tests {
             assert!(t.entries.get().is_some(), "indexed after the scans");
             assert_eq!(t.len(), 3);
         }
-        let mut t = SymbolTable::from_export_section(data, 100);
+        let t = SymbolTable::from_export_section(data, 100);
         t.resolve(b"f", 7);
         assert_eq!(t.get(b"f"), Some(Symbol::Func(None)), "values are kept only once indexed");
         assert_eq!(t.len(), 3);
@@ -475,7 +476,7 @@ mod tests {
 
     #[test]
     fn resolve_caches_value_and_keeps_kind() {
-        let mut t = SymbolTable::from_exports(&[exp("f", ExternKind::Func)]);
+        let t = SymbolTable::from_exports(&[exp("f", ExternKind::Func)]);
         t.resolve(b"f", 7);
         assert_eq!(t.get(b"f"), Some(Symbol::Func(Some(7))));
         t.resolve(b"missing", 1);
