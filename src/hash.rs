@@ -62,19 +62,20 @@ impl Hasher for FxHasher {
 }
 
 /// The last 1 to 7 bytes of a string as a little-endian word, read 4, 2 and 1 bytes at a time
-/// (a copy into a zeroed array is a `memcpy` call; a byte loop is up to 7 rounds).
+/// (a copy into a zeroed array is a `memcpy` call; a byte loop is up to 7 rounds), each piece
+/// split off the front (no index to check against the length).
 #[inline(always)]
 pub(crate) fn tail_word(rest: &[u8]) -> u64 {
-    let (mut w, mut i) = (0u64, 0);
-    if let Some(&[a, b, c, d]) = rest.first_chunk::<4>() {
-        (w, i) = (u64::from(u32::from_le_bytes([a, b, c, d])), 4);
+    let (mut w, mut shift, mut rest) = (0u64, 0, rest);
+    if let Some((x, r)) = rest.split_first_chunk::<4>() {
+        (w, shift, rest) = (u64::from(u32::from_le_bytes(*x)), 32, r);
     }
-    if let Some(&[a, b]) = rest[i..].first_chunk::<2>() {
-        w |= u64::from(u16::from_le_bytes([a, b])) << (8 * i);
-        i += 2;
+    if let Some((x, r)) = rest.split_first_chunk::<2>() {
+        w |= u64::from(u16::from_le_bytes(*x)) << shift;
+        (shift, rest) = (shift + 16, r);
     }
-    if let Some(&a) = rest.get(i) {
-        w |= u64::from(a) << (8 * i);
+    if let Some(&x) = rest.first() {
+        w |= u64::from(x) << shift;
     }
     w
 }

@@ -2,28 +2,19 @@
 //! `Vec` the caller owns, which also holds the keys.
 //!
 //! It replaces hashbrown's tables, whose code is instantiated once per entry type (the
-//! rehashing alone is several hundred bytes each); this index is not generic, so every table
-//! in libdl (symbols, library names) shares one copy of it. Linear probing in a table at most
-//! half full keeps probe sequences short, and each slot keeps 32 bits of the key's hash, so a
-//! lookup compares key bytes only for entries whose hash matches (and a table can grow
-//! without asking for the keys again). Removal shifts the following entries back (no
-//! tombstones), so a table that sees many inserts and removes does not fill up.
+//! rehashing alone is several hundred bytes each); this index is not generic. Linear probing
+//! in a table at most half full keeps probe sequences short, and each slot keeps 32 bits of
+//! the key's hash, so a lookup compares key bytes only for entries whose hash matches. An index
+//! is sized once, for all its entries (a symbol table's constructor knows how many names it
+//! may add), and entries are only ever added, numbered 0, 1, 2, ... in the order they are.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
-/// An unused slot.
-const EMPTY: u32 = u32::MAX;
-/// Slots of the first allocation.
-const MIN_SLOTS: usize = 8;
-
-#[derive(Clone, Copy)]
-struct Slot {
-    /// The low 32 bits of the key's hash; the slot a key wants is `hash & mask`.
-    hash: u32,
-    /// Position of the entry in the caller's `Vec`, or [`EMPTY`].
-    entry: u32,
-}
+/// A slot: the low 32 bits of the key's hash (the slot a key wants is `hash & mask`), and
+/// above them the entry's position plus one; 0 is a free slot (so that a new table is
+/// zeroed memory, not a fill loop).
+type Slot = u64;
 
 /// A probe sequence (see [`HashIndex::probe`]).
 pub struct Probe<'a> {
@@ -34,18 +25,18 @@ pub struct Probe<'a> {
 }
 
 impl Probe<'_> {
-    /// The next entry whose hash matches, or `None` at the first empty slot.
+    /// The next entry whose hash matches, or `None` at the first free slot.
     #[inline(always)]
     pub fn next_match(&mut self) -> Option<usize> {
         loop {
             // An empty table has no slots: `get` ends the probe.
             let s = *self.slots.get(self.at)?;
-            if s.entry == EMPTY {
+            if s == 0 {
                 return None;
             }
             self.at = (self.at + 1) & self.mask;
-            if s.hash == self.hash {
-                return Some(s.entry as usize);
+            if s as u32 == self.hash {
+                return Some((s >> 32) as usize - 1);
             }
         }
     }
@@ -55,38 +46,12 @@ impl Probe<'_> {
 #[derive(Default)]
 pub struct HashIndex {
     slots: Vec<Slot>,
-    len: usize,
 }
 
 impl HashIndex {
-    /// An index that takes `n` entries without growing.
+    /// An empty index for at most `n` entries (at most half full).
     pub fn with_capacity(n: usize) -> Self {
-        let mut index = HashIndex::default();
-        if n > 0 {
-            index.resize(n);
-        }
-        index
-    }
-
-    /// Number of entries.
-    #[cfg(test)]
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    fn mask(&self) -> usize {
-        self.slots.len() - 1
-    }
-
-    /// The entry with this hash for which `is(entry)` holds.
-    pub fn find(&self, hash: u64, is: impl Fn(usize) -> bool) -> Option<usize> {
-        let mut probe = self.probe(hash);
-        while let Some(entry) = probe.next_match() {
-            if is(entry) {
-                return Some(entry);
-            }
-        }
-        None
+        HashIndex { slots: vec![0; (n * 2).next_power_of_two()] }
     }
 
     /// The entries whose hash matches, in probe order, for the caller to compare keys
@@ -99,80 +64,20 @@ impl HashIndex {
         Probe { slots, mask, at: hash as u32 as usize & mask, hash: hash as u32 }
     }
 
-    /// Records that `entry` has this hash (the caller has checked that its key is new).
-    pub fn insert(&mut self, hash: u64, entry: usize) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.resize(self.len + 1);
+    /// Records that `entry`, the caller's next entry (the index holds entries `0..entry`),
+    /// has this hash; the caller has checked that its key is new. `false` (and nothing
+    /// recorded) past the capacity the index was made for.
+    pub fn insert(&mut self, hash: u64, entry: usize) -> bool {
+        if (entry + 1) * 2 > self.slots.len() {
+            return false;
         }
-        self.place(Slot { hash: hash as u32, entry: entry as u32 });
-        self.len += 1;
-    }
-
-    /// Puts `slot` in the first free slot from where its hash points (there is one).
-    fn place(&mut self, slot: Slot) {
-        let mask = self.mask();
-        let mut i = slot.hash as usize & mask;
-        while self.slots[i].entry != EMPTY {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = slot;
-    }
-
-    /// Reallocates for at least `n` entries at most half full, and re-places the entries.
-    fn resize(&mut self, n: usize) {
-        let size = (n * 2).next_power_of_two().max(MIN_SLOTS);
-        let old = core::mem::replace(&mut self.slots, vec![Slot { hash: 0, entry: EMPTY }; size]);
-        for s in old {
-            if s.entry != EMPTY {
-                self.place(s);
-            }
-        }
-    }
-
-    /// The slot that holds `entry`, which has this hash.
-    fn slot_of(&self, hash: u64, entry: usize) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let mask = self.mask();
+        let mask = self.slots.len() - 1;
         let mut i = hash as u32 as usize & mask;
-        loop {
-            match self.slots[i].entry {
-                EMPTY => return None,
-                e if e as usize == entry => return Some(i),
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    /// Forgets `entry` (which has this hash), moving later entries of its probe run back so
-    /// that every entry stays reachable from its wanted slot without crossing a free one.
-    pub fn remove(&mut self, hash: u64, entry: usize) {
-        let Some(mut hole) = self.slot_of(hash, entry) else { return };
-        let mask = self.mask();
-        let mut i = hole;
-        loop {
+        while self.slots[i] != 0 {
             i = (i + 1) & mask;
-            let s = self.slots[i];
-            if s.entry == EMPTY {
-                break;
-            }
-            // `s` may fill the hole unless its wanted slot lies cyclically in (hole, i].
-            let want = s.hash as usize & mask;
-            if (i.wrapping_sub(want) & mask) >= (i.wrapping_sub(hole) & mask) {
-                self.slots[hole] = s;
-                hole = i;
-            }
         }
-        self.slots[hole].entry = EMPTY;
-        self.len -= 1;
-    }
-
-    /// The entry at position `from` (which has this hash) moved to position `to`.
-    pub fn renumber(&mut self, hash: u64, from: usize, to: usize) {
-        if let Some(i) = self.slot_of(hash, from) {
-            self.slots[i].entry = to as u32;
-        }
+        self.slots[i] = u64::from(hash as u32) | (entry as u64 + 1) << 32;
+        true
     }
 }
 
@@ -187,54 +92,51 @@ mod tests {
         u64::from(key.wrapping_mul(0x9e37_79b9)) & ((1u64 << bits) - 1)
     }
 
-    #[test]
-    fn insert_find_remove() {
-        let mut ix = HashIndex::default();
-        let keys = [10u32, 20, 30];
-        assert_eq!(ix.find(hash(10, 32), |_| true), None);
-        for (i, &k) in keys.iter().enumerate() {
-            ix.insert(hash(k, 32), i);
+    fn find(ix: &HashIndex, keys: &[u32], k: u32, bits: u32) -> Option<usize> {
+        let mut probe = ix.probe(hash(k, bits));
+        while let Some(e) = probe.next_match() {
+            if keys[e] == k {
+                return Some(e);
+            }
         }
-        assert_eq!(ix.len(), 3);
-        assert_eq!(ix.find(hash(20, 32), |e| keys[e] == 20), Some(1));
-        ix.remove(hash(20, 32), 1);
-        assert_eq!(ix.find(hash(20, 32), |e| keys[e] == 20), None);
-        assert_eq!(ix.find(hash(30, 32), |e| keys[e] == 30), Some(2));
-        ix.renumber(hash(30, 32), 2, 1);
-        assert_eq!(ix.find(hash(30, 32), |e| e == 1), Some(1));
-        assert_eq!(ix.len(), 2);
+        None
+    }
+
+    #[test]
+    fn insert_find() {
+        assert_eq!(find(&HashIndex::default(), &[], 10, 32), None, "no slots");
+        let keys = [10u32, 20, 30, 40];
+        let mut ix = HashIndex::with_capacity(keys.len());
+        assert_eq!(find(&ix, &keys, 10, 32), None);
+        for (i, &k) in keys[..3].iter().enumerate() {
+            assert!(ix.insert(hash(k, 32), i));
+        }
+        assert_eq!(find(&ix, &keys, 20, 32), Some(1));
+        assert_eq!(find(&ix, &keys, 40, 32), None);
+        assert!(ix.insert(hash(40, 32), 3));
+        assert!(!ix.insert(hash(50, 32), 4), "past the capacity");
+        assert_eq!(find(&ix, &keys, 40, 32), Some(3));
+        assert_eq!(HashIndex::with_capacity(100).slots.len(), 256);
+        assert_eq!(HashIndex::with_capacity(0).slots.len(), 1);
     }
 
     proptest! {
-        /// Against a plain `Vec` of keys kept the way the callers keep theirs (removal by
-        /// `swap_remove`), with a few hash bits so that runs wrap and collide.
+        /// Against a plain `Vec` of keys, with a few hash bits so that runs wrap and collide.
         #[test]
-        fn agrees_with_a_list(ops in proptest::collection::vec((any::<bool>(), 0u32..64), 0..400),
+        fn agrees_with_a_list(adds in proptest::collection::vec(0u32..64, 0..200),
                               bits in 1u32..8) {
-            let mut ix = HashIndex::default();
+            let mut ix = HashIndex::with_capacity(adds.len());
             let mut keys: Vec<u32> = Vec::new();
-            for (add, k) in ops {
-                let found = ix.find(hash(k, bits), |e| keys[e] == k);
+            for k in adds {
+                let found = find(&ix, &keys, k, bits);
                 prop_assert_eq!(found, keys.iter().position(|&x| x == k));
-                match (add, found) {
-                    (true, None) => {
-                        keys.push(k);
-                        ix.insert(hash(k, bits), keys.len() - 1);
-                    }
-                    (false, Some(e)) => {
-                        ix.remove(hash(k, bits), e);
-                        let last = keys.len() - 1;
-                        keys.swap_remove(e);
-                        if e != last {
-                            ix.renumber(hash(keys[e], bits), last, e);
-                        }
-                    }
-                    _ => {}
+                if found.is_none() {
+                    prop_assert!(ix.insert(hash(k, bits), keys.len()));
+                    keys.push(k);
                 }
-                prop_assert_eq!(ix.len(), keys.len());
             }
             for (e, &k) in keys.iter().enumerate() {
-                prop_assert_eq!(ix.find(hash(k, bits), |x| keys[x] == k), Some(e));
+                prop_assert_eq!(find(&ix, &keys, k, bits), Some(e));
             }
         }
     }

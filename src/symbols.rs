@@ -61,7 +61,7 @@ pub struct SymbolTable {
     names: Vec<u8>,
     /// Where `names` starts in its module, when it is an export-section payload.
     base: usize,
-    entries: OnceCell<Result<Indexed, ParseError>>,
+    entries: OnceCell<Indexed>,
     /// Lookups answered by a scan so far.
     scans: Cell<u8>,
 }
@@ -104,44 +104,66 @@ impl<'a> Key<'a> {
 struct Indexed {
     entries: Vec<Entry>,
     index: HashIndex,
+    /// Why the export section behind the table does not parse, if it does not (the table is
+    /// then empty).
+    error: Option<ParseError>,
 }
 
 impl Indexed {
     fn with_capacity(n: usize) -> Self {
-        Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n) }
+        Indexed { entries: Vec::with_capacity(n), index: HashIndex::with_capacity(n), error: None }
     }
 
-    /// Position of `name`'s entry (`names`: the table's name buffer).
+    /// The entry of `key`'s name (`names`: the table's name buffer), names compared by `eq`
+    /// (on a hash match, between names of equal length).
     #[inline(always)]
-    fn find(&self, names: &[u8], hash: u64, name: &[u8]) -> Option<usize> {
+    fn find_by(&self, names: &[u8], key: &Key<'_>, eq: impl Fn(&[u8], &[u8]) -> bool) -> Option<&Entry> {
         // Slices, not `Vec`s, are indexed: a slice's `[i]` is built in, a `Vec`'s is a call.
         let entries = self.entries.as_slice();
-        let mut probe = self.index.probe(hash);
+        let mut probe = self.index.probe(key.hash);
         while let Some(i) = probe.next_match() {
             let e = &entries[i];
-            if e.len as usize == name.len() && same(SymbolTable::name_of(names, e), name) {
-                return Some(i);
+            if e.len as usize == key.name.len() && eq(SymbolTable::name_of(names, e), key.name) {
+                return Some(e);
             }
         }
         None
     }
 
-    /// Adds an entry whose name is not in the table yet.
+    /// The copy of [`Indexed::find_by`] inlined into `dlsym`'s path
+    /// ([`SymbolTable::get_hashed`]), with the inlined comparison.
+    #[inline(always)]
+    fn find_inline(&self, names: &[u8], key: &Key<'_>) -> Option<&Entry> {
+        self.find_by(names, key, same)
+    }
+
+    /// The copy out of line for every other caller (building tables, caching values, the
+    /// loader's one-off lookups), with the plain comparison: a `memcmp` call, made only on a
+    /// hash match, is cheaper here than another copy of [`same`].
+    #[inline(never)]
+    fn find(&self, names: &[u8], key: &Key<'_>) -> Option<&Entry> {
+        self.find_by(names, key, |a, b| a == b)
+    }
+
+    /// Adds an entry whose name is not in the table yet, within the capacity the table was
+    /// made with (every constructor knows how many names it may add).
     fn push(&mut self, hash: u64, entry: Entry) {
-        self.entries.push(entry);
-        self.index.insert(hash, self.entries.len() - 1);
+        if self.index.insert(hash, self.entries.len()) {
+            self.entries.push(entry);
+        }
     }
 }
 
 struct Entry {
     start: u32,
     len: u32,
-    sym: Symbol,
+    /// A `Cell`, so that a value is cached through the `&Entry` a lookup finds.
+    sym: Cell<Symbol>,
 }
 
 /// Equality without `memcmp`, which a `libdl.so` imports from another instance (names are
 /// short: the call would cost more than the comparison): 8 bytes at a time, then the tails
-/// (equally long) as words.
+/// (equally long) 4, 2 and 1 bytes at a time.
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -154,7 +176,19 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         }
         (a, b) = (ra, rb);
     }
-    a.is_empty() || crate::hash::tail_word(a) == crate::hash::tail_word(b)
+    if let (Some((x, ra)), Some((y, rb))) = (a.split_first_chunk::<4>(), b.split_first_chunk::<4>()) {
+        if u32::from_ne_bytes(*x) != u32::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    if let (Some((x, ra)), Some((y, rb))) = (a.split_first_chunk::<2>(), b.split_first_chunk::<2>()) {
+        if u16::from_ne_bytes(*x) != u16::from_ne_bytes(*y) {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    a.first() == b.first()
 }
 
 /// Exports that are linker plumbing, not C symbols: the functions and globals wasm-ld
@@ -182,7 +216,7 @@ fn is_internal(name: &[u8]) -> bool {
     ];
     // `==`, not the inlined `same`: twelve inlined comparisons cost more code than this rare
     // path (names starting with "__") saves time.
-    PLUMBING.iter().any(|&p| p == name) || name.starts_with(b"__tls_")
+    PLUMBING.contains(&name) || name.starts_with(b"__tls_")
 }
 
 impl SymbolTable {
@@ -205,60 +239,76 @@ impl SymbolTable {
         SymbolTable { names: data, base, entries: OnceCell::new(), scans: Cell::new(0) }
     }
 
-    /// The index of an export-section payload, in one pass. Names are not compared with
-    /// each other: a valid module's export names are distinct.
+    /// One pass over an export-section payload, for both of its uses: with `want`, a lookup
+    /// of that name in place (the answer; `index` untouched); without, `*index` becomes the
+    /// index of every symbol (partial if the payload does not parse). One function, so that
+    /// the section walk (`each_export`, generic over its callback) is compiled once. Names
+    /// are not compared with each other when indexing: a valid module's export names are
+    /// distinct.
     #[inline(never)]
-    fn index_exports(names: &[u8], base: usize) -> Result<Indexed, ParseError> {
-        // The count first, to size the table once (`each_export` checks it again).
-        let n = crate::dylink::Reader::new(names, base)?.count()? as usize;
-        let mut entries = Indexed::with_capacity(n);
-        sections::each_export(names, base, |name, kind| {
-            let bytes = &names[name.clone()];
-            if let Some(sym) = exported_symbol(bytes, kind) {
-                let entry = Entry { start: name.start as u32, len: bytes.len() as u32, sym };
-                entries.push(hash_bytes(bytes), entry);
+    fn walk(names: &[u8], base: usize, want: Option<&[u8]>, index: &mut Indexed) -> Result<Option<Symbol>, ParseError> {
+        if want.is_none() {
+            // The count first, to size the table once (`each_export` checks it again).
+            *index = Indexed::with_capacity(crate::dylink::Reader::new(names, base)?.count()? as usize);
+        }
+        let mut found = None;
+        sections::each_export(names, base, |at, kind| {
+            let bytes = &names[at.clone()];
+            match want {
+                Some(name) if same(bytes, name) => {
+                    found = exported_symbol(name, kind);
+                    return ControlFlow::Break(());
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(sym) = exported_symbol(bytes, kind) {
+                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym: Cell::new(sym) };
+                        index.push(hash_bytes(bytes), entry);
+                    }
+                }
             }
             ControlFlow::Continue(())
         })?;
-        Ok(entries)
+        Ok(found)
+    }
+
+    /// The index of an export-section payload (empty, with the error, if it does not parse).
+    fn index_exports(names: &[u8], base: usize) -> Indexed {
+        let mut index = Indexed::default();
+        if let Err(e) = Self::walk(names, base, None, &mut index) {
+            index = Indexed { error: Some(e), ..Indexed::default() };
+        }
+        index
     }
 
     /// A lookup in the export-section payload itself, without an index.
-    #[inline(never)]
     fn scan(&self, name: &[u8]) -> Option<Symbol> {
-        let mut found = None;
-        let parsed = sections::each_export(&self.names, self.base, |at, kind| {
-            if !same(&self.names[at], name) {
-                return ControlFlow::Continue(());
-            }
-            found = exported_symbol(name, kind);
-            ControlFlow::Break(())
-        });
+        let parsed = Self::walk(&self.names, self.base, Some(name), &mut Indexed::default());
         if parsed.is_err() {
             // Record the error where `parse_error` finds it.
             self.entries();
         }
-        found
+        parsed.ok()?
     }
 
-    /// The index, built now if this is its first use; `None` if the payload does not parse.
+    /// The index, built now if this is its first use.
     #[inline]
-    fn entries(&self) -> Option<&Indexed> {
-        self.entries.get_or_init(|| Self::index_exports(&self.names, self.base)).as_ref().ok()
+    fn entries(&self) -> &Indexed {
+        self.entries.get_or_init(|| Self::index_exports(&self.names, self.base))
     }
 
     /// Why the export section behind this table could not be read, if it could not (a host
     /// that validates modules never serves such a section; the table is then empty).
     pub fn parse_error(&self) -> Option<ParseError> {
-        self.entries();
-        self.entries.get().and_then(|r| r.as_ref().err().cloned())
+        self.entries().error.clone()
     }
 
     pub fn from_exports(exports: &[ExportDesc]) -> Self {
         Self::from_named(exports.iter().map(|e| (e.name.as_bytes(), e.kind)))
     }
 
-    /// A table of already-resolved values (a link-time library's exports).
+    /// A table of already-resolved values (a link-time library's exports). The table has
+    /// room for as many symbols as `symbols` says it yields at most (its `size_hint`).
     pub fn from_resolved<'a>(symbols: impl Iterator<Item = (&'a [u8], u32)>) -> Self {
         let mut t = SymbolTable::with_capacity(symbols.size_hint().1.unwrap_or(0));
         for (name, value) in symbols {
@@ -268,16 +318,8 @@ impl SymbolTable {
     }
 
     fn with_capacity(n: usize) -> Self {
-        let entries = OnceCell::from(Ok(Indexed::with_capacity(n)));
+        let entries = OnceCell::from(Indexed::with_capacity(n));
         SymbolTable { names: Vec::new(), base: 0, entries, scans: Cell::new(0) }
-    }
-
-    /// The index of a table built at once (every constructor but `from_export_section`).
-    fn built(&mut self) -> &mut Indexed {
-        match self.entries.get_mut() {
-            Some(Ok(t)) => t,
-            _ => unreachable!("only export-section tables are indexed later, and insert never sees one"),
-        }
     }
 
     #[inline(always)]
@@ -285,22 +327,22 @@ impl SymbolTable {
         &names[e.start as usize..(e.start + e.len) as usize]
     }
 
-    /// Adds `name` unless present (the first definition wins).
+    /// Adds `name` unless present (the first definition wins). Only for the tables built at
+    /// once (every constructor but `from_export_section`).
     fn insert(&mut self, name: &[u8], sym: Symbol) {
-        let hash = hash_bytes(name);
-        let start = self.names.len() as u32;
-        let mut names = core::mem::take(&mut self.names);
-        let entries = self.built();
-        if entries.find(&names, hash, name).is_none() {
-            names.extend_from_slice(name);
-            let entry = Entry { start, len: name.len() as u32, sym };
-            entries.push(hash, entry);
+        let key = Key::new(name);
+        let Some(t) = self.entries.get_mut() else { return };
+        if t.find(&self.names, &key).is_none() {
+            let start = self.names.len() as u32;
+            self.names.extend_from_slice(name);
+            t.push(key.hash, Entry { start, len: name.len() as u32, sym: Cell::new(sym) });
         }
-        self.names = names;
     }
 
+    /// A one-off lookup (out of line: only [`SymbolTable::get_hashed`], `dlsym`'s path, has
+    /// the lookup inlined).
     pub fn get(&self, name: &[u8]) -> Option<Symbol> {
-        self.get_hashed(&Key::new(name))
+        self.get_slow(&Key::new(name))
     }
 
     /// [`SymbolTable::get`] with the name's hash computed by the caller, once for a search
@@ -308,25 +350,20 @@ impl SymbolTable {
     #[inline(always)]
     pub fn get_hashed(&self, key: &Key<'_>) -> Option<Symbol> {
         match self.entries.get() {
-            Some(built) => self.find_in(built.as_ref().ok()?, key),
-            None => self.get_unindexed(key),
+            Some(t) => t.find_inline(&self.names, key).map(|e| e.sym.get()),
+            None => self.get_slow(key),
         }
     }
 
-    #[inline(always)]
-    fn find_in(&self, entries: &Indexed, key: &Key<'_>) -> Option<Symbol> {
-        entries.find(&self.names, key.hash, key.name).map(|i| entries.entries[i].sym)
-    }
-
-    /// A lookup before the index exists: a scan, or, once scans are used up, the index.
-    /// Out of line, so that the indexed lookup stays small where it is inlined.
+    /// A lookup out of line: a scan while the table is not indexed and scans are left, else
+    /// the index (built now if this is its first use).
     #[inline(never)]
-    fn get_unindexed(&self, key: &Key<'_>) -> Option<Symbol> {
-        if self.scans.get() < SCANS_BEFORE_INDEX {
+    fn get_slow(&self, key: &Key<'_>) -> Option<Symbol> {
+        if self.entries.get().is_none() && self.scans.get() < SCANS_BEFORE_INDEX {
             self.scans.set(self.scans.get() + 1);
             return self.scan(key.name);
         }
-        self.find_in(self.entries()?, key)
+        self.entries().find(&self.names, key).map(|e| e.sym.get())
     }
 
     pub fn contains(&self, name: &[u8]) -> bool {
@@ -334,23 +371,21 @@ impl SymbolTable {
     }
 
     /// Records a resolved value (not before the table is indexed: until then, lookups are
-    /// answered by scans, which do not keep values).
-    pub fn resolve(&mut self, name: &[u8], value: u32) {
-        let hash = hash_bytes(name);
-        let Some(Ok(entries)) = self.entries.get_mut() else { return };
-        let names = &self.names;
-        if let Some(i) = entries.find(names, hash, name) {
-            let e = &mut entries.entries[i];
-            e.sym = match e.sym {
+    /// answered by scans, which do not keep values). Through `&self`: values are cached in
+    /// cells.
+    pub fn resolve(&self, name: &[u8], value: u32) {
+        let Some(t) = self.entries.get() else { return };
+        if let Some(e) = t.find(&self.names, &Key::new(name)) {
+            e.sym.set(match e.sym.get() {
                 Symbol::Func(_) => Symbol::Func(Some(value)),
                 Symbol::Data(_) => Symbol::Data(Some(value)),
                 Symbol::Untyped(_) => Symbol::Untyped(value),
-            };
+            });
         }
     }
 
     pub fn len(&self) -> usize {
-        self.entries().map_or(0, |t| t.entries.len())
+        self.entries().entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -416,7 +451,7 @@ mod tests {
             assert!(t.entries.get().is_some(), "indexed after the scans");
             assert_eq!(t.len(), 3);
         }
-        let mut t = SymbolTable::from_export_section(data, 100);
+        let t = SymbolTable::from_export_section(data, 100);
         t.resolve(b"f", 7);
         assert_eq!(t.get(b"f"), Some(Symbol::Func(None)), "values are kept only once indexed");
         assert_eq!(t.len(), 3);
@@ -441,7 +476,7 @@ mod tests {
 
     #[test]
     fn resolve_caches_value_and_keeps_kind() {
-        let mut t = SymbolTable::from_exports(&vec![exp("f", ExternKind::Func)]);
+        let t = SymbolTable::from_exports(&[exp("f", ExternKind::Func)]);
         t.resolve(b"f", 7);
         assert_eq!(t.get(b"f"), Some(Symbol::Func(Some(7))));
         t.resolve(b"missing", 1);

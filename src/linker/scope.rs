@@ -60,7 +60,7 @@ impl<H: Host> Linker<H> {
             (Symbol::Data(_), ExportValue::GlobalI32(v)) => lib.mem_base.wrapping_add(v as u32),
             _ => return None,
         };
-        self.libs.get_mut(h)?.symbols.resolve(name, value);
+        lib.symbols.resolve(name, value);
         Some(value)
     }
 
