@@ -126,7 +126,9 @@ impl DlError {
     #[cold]
     #[inline(never)]
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
-        DlError::import(ErrorKind::SymbolNotFound, scope, "", &shown_name(name))
+        let mut e = DlError::at(ErrorKind::SymbolNotFound, scope);
+        e.0.name = shown_name(name);
+        e
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.

@@ -83,6 +83,11 @@ impl Text {
 pub fn utf8_error(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
     let mut i = 0;
     while let Some(&lead) = bytes.get(i) {
+        if lead < 0x80 {
+            // ASCII (every C symbol name): one compare per byte.
+            i += 1;
+            continue;
+        }
         // Sequence length and the range of the second byte (later ones are 0x80..=0xbf).
         let (len, lo, hi) = match lead {
             0x00..=0x7f => (1, 0, 0),
