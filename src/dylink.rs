@@ -321,7 +321,7 @@ impl<'a> Reader<'a> {
         ParseError { offset: self.offset(), reason }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn u8(&mut self) -> Result<u8, ParseError> {
         let b = *self.data.get(self.pos).ok_or_else(|| self.error("unexpected end of section"))?;
         self.pos += 1;
@@ -331,7 +331,7 @@ impl<'a> Reader<'a> {
     /// A `varuint32` (unsigned LEB128, at most 5 bytes, no bits beyond 32). Inlined: the
     /// one-byte case is a few instructions, and export sections are read per lookup until
     /// indexed (`symbols.rs`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn u32(&mut self) -> Result<u32, ParseError> {
         // One byte (every count, length and index below 128) without the general loop: the
         // export section of a large library is thousands of these.
@@ -353,7 +353,7 @@ impl<'a> Reader<'a> {
 
     /// Skips a `varuint32` whose value is not needed, checked as [`Reader::u32`] checks it
     /// (one- and two-byte encodings, the usual function indices, without the general loop).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn skip_u32(&mut self) -> Result<(), ParseError> {
         match self.data.get(self.pos..self.pos + 2) {
             Some(&[a, _]) if a < 0x80 => self.pos += 1,
@@ -414,7 +414,7 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
         match self.data.get(self.pos..).and_then(|rest| rest.get(..len)) {
             Some(s) => {

@@ -16,7 +16,7 @@ pub const IMPORT: u8 = 2;
 /// Section id of the export section.
 pub const EXPORT: u8 = 7;
 
-#[inline]
+#[inline(always)]
 fn kind(r: &mut Reader<'_>) -> Result<ExternKind, ParseError> {
     let at = r.offset();
     Ok(match r.u8()? {
