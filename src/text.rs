@@ -149,6 +149,17 @@ mod tests {
         assert_eq!(t.into_string(), format!("{} {:#x}", u64::MAX, -2i32));
     }
 
+    /// Valid text with a byte replaced and a truncation: the interesting cases.
+    fn near_utf8(s: alloc::string::String, cut: usize, junk: u8) -> alloc::vec::Vec<u8> {
+        let mut bytes = s.into_bytes();
+        if !bytes.is_empty() {
+            let i = cut % bytes.len();
+            bytes[i] = junk;
+            bytes.truncate(bytes.len() - cut % 3.min(bytes.len()));
+        }
+        bytes
+    }
+
     proptest! {
         #[test]
         fn lossy_matches_std(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
@@ -159,13 +170,7 @@ mod tests {
 
         #[test]
         fn lossy_matches_std_near_utf8(s in "\\PC{0,12}", cut in 0usize..40, junk in any::<u8>()) {
-            // Valid text with a byte replaced and a truncation: the interesting cases.
-            let mut bytes = s.into_bytes();
-            if !bytes.is_empty() {
-                let i = cut % bytes.len();
-                bytes[i] = junk;
-                bytes.truncate(bytes.len() - cut % 3.min(bytes.len()));
-            }
+            let bytes = near_utf8(s, cut, junk);
             let mut t = Text::new();
             t.lossy(&bytes);
             prop_assert_eq!(t.into_string(), alloc::string::String::from_utf8_lossy(&bytes));
@@ -179,12 +184,7 @@ mod tests {
 
         #[test]
         fn utf8_check_matches_core_near_utf8(s in "\\PC{0,12}", cut in 0usize..40, junk in any::<u8>()) {
-            let mut bytes = s.into_bytes();
-            if !bytes.is_empty() {
-                let i = cut % bytes.len();
-                bytes[i] = junk;
-                bytes.truncate(bytes.len() - cut % 3.min(bytes.len()));
-            }
+            let bytes = near_utf8(s, cut, junk);
             let want = core::str::from_utf8(&bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
             prop_assert_eq!(utf8(&bytes).ok_or_else(|| utf8_error(&bytes).unwrap()), want);
         }
