@@ -54,23 +54,23 @@ enum Fill {
 impl<H: Host> Linker<H> {
     /// A loaded library that `name` refers to, without loading anything: a library of the
     /// link-time table (exact name, then basename), or one loaded before under any of the ids
-    /// the search would try.
+    /// the search would try. When there is none: those ids, in search order (what
+    /// [`Linker::find_or_load`] then tries to load, without searching again).
     pub(super) fn find_loaded(
         &mut self,
         name: &str,
         origin: &str,
         runpath: &[&str],
         env: SearchEnv<'_>,
-    ) -> Result<Option<Handle>, DlError> {
+    ) -> Result<Result<Handle, Vec<String>>, DlError> {
         if let Some(h) = self.adopt_linktime(name)? {
-            return Ok(Some(h));
+            return Ok(Ok(h));
         }
         if let Some(h) = self.by_name.get(name) {
-            return Ok(Some(h));
+            return Ok(Ok(h));
         }
-        Ok(candidates(name, env.ld_library_path, runpath, origin)
-            .iter()
-            .find_map(|c| self.by_name.get(c)))
+        let ids = candidates(name, env.ld_library_path, runpath, origin);
+        Ok(ids.iter().find_map(|c| self.by_name.get(c)).ok_or(ids))
     }
 
     /// The entry for a library of the link-time table, created on first use. Such a library
@@ -108,10 +108,10 @@ impl<H: Host> Linker<H> {
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
-        if let Some(h) = self.find_loaded(name, origin, runpath, env)? {
-            return Ok(h);
-        }
-        let ids = candidates(name, env.ld_library_path, runpath, origin);
+        let ids = match self.find_loaded(name, origin, runpath, env)? {
+            Ok(h) => return Ok(h),
+            Err(ids) => ids,
+        };
         for id in &ids {
             match self.host.load(id) {
                 Ok(module) => return self.link_new(id, module, env, txn),

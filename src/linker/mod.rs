@@ -273,7 +273,7 @@ impl<H: Host> Linker<H> {
         if flags.contains(RtldFlags::NOLOAD) {
             let h = self
                 .find_loaded(name, ".", &[], env)?
-                .ok_or_else(|| DlError::at(ErrorKind::NotLoaded, name))?;
+                .map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
             self.add_reference(h, flags);
             return Ok(Opened { handle: h, init: Vec::new() });
         }
