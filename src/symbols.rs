@@ -300,7 +300,7 @@ impl SymbolTable {
     /// Why the export section behind this table could not be read, if it could not (a host
     /// that validates modules never serves such a section; the table is then empty).
     pub fn parse_error(&self) -> Option<ParseError> {
-        self.entries().error.clone()
+        self.entries().error
     }
 
     pub fn from_exports(exports: &[ExportDesc]) -> Self {
