@@ -152,40 +152,45 @@ impl<T> Clone for List<'_, T> {
 
 impl<T> ExactSizeIterator for List<'_, T> where Self: Iterator {}
 
-impl<'a> Iterator for List<'a, &'a str> {
-    type Item = &'a str;
+/// An entry type of a [`List`]: how many names an entry has, whether flags follow them, and
+/// the entry made of them.
+pub trait ListEntry<'a> {
+    const NAMES: u32;
+    const FLAGS: bool;
+    fn from_parts(names: [&'a str; 2], flags: u32) -> Self;
+}
 
-    fn next(&mut self) -> Option<&'a str> {
-        self.take()?;
-        Some(self.reader.entry(1, false).ok()?.0[0])
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left as usize, Some(self.left as usize))
+impl<'a> ListEntry<'a> for &'a str {
+    const NAMES: u32 = 1;
+    const FLAGS: bool = false;
+    fn from_parts([name, _]: [&'a str; 2], _: u32) -> Self {
+        name
     }
 }
 
-impl<'a> Iterator for List<'a, ExportInfo<'a>> {
-    type Item = ExportInfo<'a>;
-
-    fn next(&mut self) -> Option<ExportInfo<'a>> {
-        self.take()?;
-        let ([name, _], flags) = self.reader.entry(1, true).ok()?;
-        Some(ExportInfo { name, flags })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left as usize, Some(self.left as usize))
+impl<'a> ListEntry<'a> for ExportInfo<'a> {
+    const NAMES: u32 = 1;
+    const FLAGS: bool = true;
+    fn from_parts([name, _]: [&'a str; 2], flags: u32) -> Self {
+        ExportInfo { name, flags }
     }
 }
 
-impl<'a> Iterator for List<'a, ImportInfo<'a>> {
-    type Item = ImportInfo<'a>;
+impl<'a> ListEntry<'a> for ImportInfo<'a> {
+    const NAMES: u32 = 2;
+    const FLAGS: bool = true;
+    fn from_parts([module, field]: [&'a str; 2], flags: u32) -> Self {
+        ImportInfo { module, field, flags }
+    }
+}
 
-    fn next(&mut self) -> Option<ImportInfo<'a>> {
+impl<'a, T: ListEntry<'a>> Iterator for List<'a, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
         self.take()?;
-        let ([module, field], flags) = self.reader.entry(2, true).ok()?;
-        Some(ImportInfo { module, field, flags })
+        let (names, flags) = self.reader.entry(T::NAMES, T::FLAGS).ok()?;
+        Some(T::from_parts(names, flags))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
