@@ -1,7 +1,9 @@
 //! The typed errors behind `dlerror`.
 //!
-//! Each variant keeps the library or symbol name it failed on; [`DlError::message`] gives the
-//! glibc-style text `dlerror` returns (written with [`crate::text`], not `core::fmt`). POSIX:
+//! A [`DlError`] is written out when it is made, from a one-line template per kind
+//! ([`TEMPLATES`]) and the library, import or symbol names it failed on; [`DlError::message`]
+//! gives that glibc-style text `dlerror` returns (written with [`crate::text`], not
+//! `core::fmt`). POSIX:
 //! <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlerror.html>.
 
 use crate::dylink::ParseError;
@@ -11,24 +13,20 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-/// A failed `dl*` call: what went wrong ([`ErrorKind`]) and the names it went wrong on.
+/// A failed `dl*` call: what went wrong ([`ErrorKind`]) and its `dlerror` text, written when
+/// the error is made (from the names it went wrong on, which are borrowed, not kept).
 /// Boxed, so that every `Result<_, DlError>` in the linker is a word wide, and built by a few
-/// out-of-line constructors that take the names borrowed: an error site is a call, not the
-/// construction of an enum full of `String`s (issue 4's size target).
+/// out-of-line constructors: an error site is a call, not the construction of an enum full of
+/// `String`s (issue 4's size target).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DlError(Box<Inner>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Inner {
     kind: ErrorKind,
-    /// The library (or `dlsym` scope) the message starts with, before ": "; empty for none.
-    subject: String,
-    /// The symbol or import field; for [`ErrorKind::Host`], the host's own message.
-    name: String,
-    /// The import's module ([`ErrorKind::UnresolvedImport`], [`ErrorKind::ImportKind`]).
-    module: String,
-    /// Why a dependency failed ([`ErrorKind::Dependency`]).
-    cause: Option<DlError>,
+    /// The message as the C string `dlerror` returns: NULs in names shown as `\0` (see
+    /// [`Text::escaped`]), and a NUL at the end.
+    text: String,
 }
 
 /// What went wrong; the library and symbol names are in the [`DlError`].
@@ -109,35 +107,62 @@ impl DlError {
     }
 
     /// An error about import `module.name` of library `lib` (or, with an empty `module`,
-    /// about symbol `name` in scope `lib`).
+    /// about symbol `name` in scope `lib`). Every constructor ends here: it writes the message
+    /// from the kind's template (see [`template`]).
     #[cold]
     #[inline(never)]
     pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
-        DlError(Box::new(Inner {
-            kind,
-            subject: String::from(lib),
-            name: String::from(name),
-            module: String::from(module),
-            cause: None,
-        }))
+        let (line, n, a, b) = template(&kind);
+        let mut t = Text::new();
+        if !lib.is_empty() {
+            t.escaped(lib).str(": ");
+        }
+        let mut skip = line;
+        let mut bytes = TEMPLATES.bytes();
+        while let Some(c) = bytes.next() {
+            // Skip to line `line`; stop at its end.
+            if c == b'\n' {
+                if skip == 0 {
+                    break;
+                }
+                skip -= 1;
+                continue;
+            }
+            if skip != 0 {
+                continue;
+            }
+            if c != b'$' {
+                t.ascii(c);
+                continue;
+            }
+            match bytes.next() {
+                Some(b'n') => t.escaped(name),
+                Some(b'm') => t.escaped(module),
+                Some(b'a') => t.str(a),
+                Some(b'b') => t.str(b),
+                Some(b'd') => t.dec(n),
+                Some(b'x') => t.hex(n),
+                // `$h`: the host's message, when it gave one.
+                _ if name.is_empty() => &mut t,
+                _ => t.str(": ").escaped(name),
+            };
+        }
+        t.ascii(0);
+        DlError(Box::new(Inner { kind, text: t.into_string() }))
     }
 
     /// `dlsym` found no `name` in `scope` (a library's name, `RTLD_DEFAULT` or `RTLD_NEXT`).
     #[cold]
     #[inline(never)]
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
-        let mut e = DlError::at(ErrorKind::SymbolNotFound, scope);
-        e.0.name = shown_name(name);
-        e
+        DlError::import(ErrorKind::SymbolNotFound, scope, "", &shown_name(name))
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.
     #[cold]
     #[inline(never)]
     pub fn dependency(lib: &str, cause: DlError) -> Self {
-        let mut e = DlError::at(ErrorKind::Dependency, lib);
-        e.0.cause = Some(cause);
-        e
+        DlError::import(ErrorKind::Dependency, lib, "", cause.text())
     }
 
     /// The host failed an operation for library `lib`.
@@ -154,107 +179,88 @@ impl DlError {
 
     /// The glibc-style text `dlerror` returns.
     pub fn message(&self) -> String {
-        let mut t = Text::new();
-        self.write_to(&mut t);
-        t.into_string()
+        String::from(self.text())
     }
 
-    fn write_to(&self, t: &mut Text) {
-        let Inner { kind, subject, name, module, cause } = &*self.0;
-        if !subject.is_empty() {
-            t.str(subject).str(": ");
-        }
-        match *kind {
-            ErrorKind::NotFound => {
-                t.str("cannot open shared object file: No such file or directory");
-            }
-            ErrorKind::Host(code) => {
-                t.str(host_reason(code));
-                if !name.is_empty() {
-                    t.str(": ").str(name);
-                }
-            }
-            ErrorKind::NotSideModule => {
-                t.str("not a side module (no dylink.0 section)");
-            }
-            ErrorKind::DylinkNotFirst { offset } => {
-                t.str("malformed side module: dylink.0 must be the first section (found at byte ")
-                    .dec(u64::from(offset))
-                    .str(")");
-            }
-            ErrorKind::Malformed(error) => error.write_to(t),
-            ErrorKind::BadSection { section, error } => {
-                t.str("malformed ").str(section).str(" section at byte ");
-                t.dec(error.offset as u64).str(": ").str(error.reason);
-            }
-            ErrorKind::UnresolvedImport => {
-                t.str("undefined symbol: ").str(name);
-                t.str(" (import ").str(module).str(".").str(name).str(")");
-            }
-            ErrorKind::ImportKind { expected } => {
-                t.str("import ").str(module).str(".").str(name);
-                t.str(": symbol is not ").str(expected);
-            }
-            ErrorKind::Unsupported { what } => {
-                t.str("unsupported: ").str(what);
-            }
-            ErrorKind::Dependency => {
-                t.str("error loading dependency: ");
-                if let Some(cause) = cause {
-                    cause.write_to(t);
-                }
-            }
-            ErrorKind::SelfDependency => {
-                t.str("library lists itself as a dependency");
-            }
-            ErrorKind::OutOfMemory => {
-                t.str("out of memory reserving its data or table");
-            }
-            ErrorKind::NotLoaded => {
-                t.str("not loaded (RTLD_NOLOAD)");
-            }
-            ErrorKind::SymbolNotFound => {
-                t.str("undefined symbol: ").str(name);
-            }
-            ErrorKind::InvalidHandle { raw } => {
-                t.str("invalid handle ").hex(raw as u64).str(": not an open library");
-            }
-            ErrorKind::InvalidMode { mode } => {
-                // `{:#x}` of a negative `i32` shows its two's complement bits.
-                t.str("invalid mode for dlopen(): ").hex(u64::from(mode as u32));
-            }
-            ErrorKind::InvalidName { what } => {
-                t.str("invalid name: ").str(what);
-            }
-            ErrorKind::NameTooLong { len } => {
-                t.str("file name too long (").dec(len as u64).str(" bytes)");
-            }
-            ErrorKind::TooManyLibraries => {
-                t.str("too many libraries loaded");
-            }
-            ErrorKind::Reentrant => {
-                t.str("dynamic linker called re-entrantly");
-            }
-        }
+    fn text(&self) -> &str {
+        self.0.text.strip_suffix('\0').unwrap_or_default()
     }
+
+    /// [`DlError::message`] as the NUL-terminated string `dlerror` returns.
+    pub fn into_c_message(self) -> alloc::vec::Vec<u8> {
+        self.0.text.into_bytes()
+    }
+}
+
+/// The `dlerror` texts after the subject's "lib: ", one a line, in the order [`template`]
+/// numbers them. `$n` is the name, `$m` the import's module, `$a` and `$b` the static texts
+/// [`template`] gives, `$d` and `$x` its number in decimal and hex, `$h` ": " and the host's
+/// message (the name) when there is one. ASCII only. One string, not an array of them: every
+/// pointer in a static array costs a data relocation at load time.
+const TEMPLATES: &str = concat!(
+    // 0..=7: ErrorKind::Host, by HostErrorCode; 0 is also ErrorKind::NotFound.
+    "cannot open shared object file: No such file or directory$h\n",
+    "cannot open shared object file: Permission denied$h\n",
+    "not a valid WebAssembly module$h\n",
+    "link error$h\n",
+    "instantiation failed$h\n",
+    "resource exhausted$h\n",
+    "not supported by the host$h\n",
+    "host error$h\n",
+    // 8..
+    "not a side module (no dylink.0 section)\n",
+    "malformed side module: dylink.0 must be the first section (found at byte $d)\n",
+    "malformed dylink.0 at byte $d: $b\n",
+    "malformed $a section at byte $d: $b\n",
+    "undefined symbol: $n (import $m.$n)\n",
+    "import $m.$n: symbol is not $a\n",
+    "unsupported: $a\n",
+    "error loading dependency: $n\n",
+    // 16..
+    "library lists itself as a dependency\n",
+    "out of memory reserving its data or table\n",
+    "not loaded (RTLD_NOLOAD)\n",
+    "undefined symbol: $n\n",
+    "invalid handle $x: not an open library\n",
+    "invalid mode for dlopen(): $x\n",
+    "invalid name: $a\n",
+    "file name too long ($d bytes)\n",
+    // 24..
+    "too many libraries loaded\n",
+    "dynamic linker called re-entrantly\n",
+);
+
+/// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
+fn template(kind: &ErrorKind) -> (usize, u64, &'static str, &'static str) {
+    let (line, n, a, b) = match *kind {
+        ErrorKind::NotFound => (0, 0, "", ""),
+        ErrorKind::Host(code) => (code as usize, 0, "", ""),
+        ErrorKind::NotSideModule => (8, 0, "", ""),
+        ErrorKind::DylinkNotFirst { offset } => (9, offset as usize, "", ""),
+        ErrorKind::Malformed(error) => (10, error.offset, "", error.reason),
+        ErrorKind::BadSection { section, error } => (11, error.offset, section, error.reason),
+        ErrorKind::UnresolvedImport => (12, 0, "", ""),
+        ErrorKind::ImportKind { expected } => (13, 0, expected, ""),
+        ErrorKind::Unsupported { what } => (14, 0, what, ""),
+        ErrorKind::Dependency => (15, 0, "", ""),
+        ErrorKind::SelfDependency => (16, 0, "", ""),
+        ErrorKind::OutOfMemory => (17, 0, "", ""),
+        ErrorKind::NotLoaded => (18, 0, "", ""),
+        ErrorKind::SymbolNotFound => (19, 0, "", ""),
+        ErrorKind::InvalidHandle { raw } => (20, raw, "", ""),
+        // `{:#x}` of a negative `i32` shows its two's complement bits.
+        ErrorKind::InvalidMode { mode } => (21, mode as u32 as usize, "", ""),
+        ErrorKind::InvalidName { what } => (22, 0, what, ""),
+        ErrorKind::NameTooLong { len } => (23, len, "", ""),
+        ErrorKind::TooManyLibraries => (24, 0, "", ""),
+        ErrorKind::Reentrant => (25, 0, "", ""),
+    };
+    (line, n as u64, a, b)
 }
 
 impl fmt::Debug for DlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-fn host_reason(code: HostErrorCode) -> &'static str {
-    match code {
-        HostErrorCode::NotFound => "cannot open shared object file: No such file or directory",
-        HostErrorCode::AccessDenied => "cannot open shared object file: Permission denied",
-        HostErrorCode::InvalidModule => "not a valid WebAssembly module",
-        HostErrorCode::LinkError => "link error",
-        HostErrorCode::InstantiationFailed => "instantiation failed",
-        HostErrorCode::ResourceExhausted => "resource exhausted",
-        HostErrorCode::Unsupported => "not supported by the host",
-        HostErrorCode::Other => "host error",
     }
 }
 
@@ -269,6 +275,65 @@ impl fmt::Display for DlError {
 mod tests {
     use super::*;
     use alloc::format;
+
+    /// Every kind's text, as the `match` that wrote them before the templates did.
+    #[test]
+    fn every_kind_has_its_text() {
+        let pe = ParseError { offset: 7, reason: "bad" };
+        let cases: &[(ErrorKind, &str)] = &[
+            (ErrorKind::Host(HostErrorCode::NotFound), "l: cannot open shared object file: No such file or directory: n"),
+            (ErrorKind::Host(HostErrorCode::AccessDenied), "l: cannot open shared object file: Permission denied: n"),
+            (ErrorKind::Host(HostErrorCode::InvalidModule), "l: not a valid WebAssembly module: n"),
+            (ErrorKind::Host(HostErrorCode::LinkError), "l: link error: n"),
+            (ErrorKind::Host(HostErrorCode::InstantiationFailed), "l: instantiation failed: n"),
+            (ErrorKind::Host(HostErrorCode::ResourceExhausted), "l: resource exhausted: n"),
+            (ErrorKind::Host(HostErrorCode::Unsupported), "l: not supported by the host: n"),
+            (ErrorKind::Host(HostErrorCode::Other), "l: host error: n"),
+            (ErrorKind::NotSideModule, "l: not a side module (no dylink.0 section)"),
+            (
+                ErrorKind::DylinkNotFirst { offset: 42 },
+                "l: malformed side module: dylink.0 must be the first section (found at byte 42)",
+            ),
+            (ErrorKind::Malformed(pe), "l: malformed dylink.0 at byte 7: bad"),
+            (ErrorKind::BadSection { section: "export", error: pe }, "l: malformed export section at byte 7: bad"),
+            (ErrorKind::UnresolvedImport, "l: undefined symbol: n (import m.n)"),
+            (ErrorKind::ImportKind { expected: "a function" }, "l: import m.n: symbol is not a function"),
+            (ErrorKind::Unsupported { what: "thread-local storage" }, "l: unsupported: thread-local storage"),
+            (ErrorKind::Dependency, "l: error loading dependency: n"),
+            (ErrorKind::SelfDependency, "l: library lists itself as a dependency"),
+            (ErrorKind::OutOfMemory, "l: out of memory reserving its data or table"),
+            (ErrorKind::NotLoaded, "l: not loaded (RTLD_NOLOAD)"),
+            (ErrorKind::SymbolNotFound, "l: undefined symbol: n"),
+            (ErrorKind::InvalidHandle { raw: 0x1234 }, "l: invalid handle 0x1234: not an open library"),
+            (ErrorKind::InvalidMode { mode: -2 }, "l: invalid mode for dlopen(): 0xfffffffe"),
+            (ErrorKind::InvalidName { what: "NULL symbol name" }, "l: invalid name: NULL symbol name"),
+            (ErrorKind::NameTooLong { len: 5000 }, "l: file name too long (5000 bytes)"),
+            (ErrorKind::TooManyLibraries, "l: too many libraries loaded"),
+            (ErrorKind::Reentrant, "l: dynamic linker called re-entrantly"),
+        ];
+        for &(kind, want) in cases {
+            let e = DlError::import(kind, "l", "m", "n");
+            assert_eq!(e.message(), want);
+            assert_eq!(e.kind(), &kind);
+            let mut c = alloc::vec::Vec::from(want.as_bytes());
+            c.push(0);
+            assert_eq!(e.into_c_message(), c);
+        }
+        // `NotFound` shares the host's text; it never has a name.
+        let e = DlError::at(ErrorKind::NotFound, "l");
+        assert_eq!(e.message(), "l: cannot open shared object file: No such file or directory");
+        let e = DlError::from_host("l", HostError { code: HostErrorCode::LinkError, message: String::new() });
+        assert_eq!(e.message(), "l: link error");
+        assert_eq!(DlError::new(ErrorKind::Reentrant).message(), "dynamic linker called re-entrantly");
+    }
+
+    #[test]
+    fn nuls_in_names_are_shown_escaped() {
+        let e = DlError::import(ErrorKind::UnresolvedImport, "a\0b", "\0", "x\0\0y\0");
+        assert_eq!(e.message(), "a\\0b: undefined symbol: x\\0\\0y\\0 (import \\0.x\\0\\0y\\0)");
+        let e = DlError::symbol_not_found("RTLD_DEFAULT", b"\0\xff");
+        assert_eq!(e.into_c_message(), b"RTLD_DEFAULT: undefined symbol: \\0\xef\xbf\xbd\0");
+    }
 
     #[test]
     fn huge_names_are_shortened() {

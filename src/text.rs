@@ -23,6 +23,29 @@ impl Text {
         self
     }
 
+    /// Appends the ASCII character `c`.
+    #[inline(never)]
+    pub fn ascii(&mut self, c: u8) -> &mut Self {
+        debug_assert!(c.is_ascii());
+        // Masked, so that `push` compiles to a byte push (no UTF-8 encoder).
+        self.0.push(char::from(c & 0x7f));
+        self
+    }
+
+    /// Appends `s` with each NUL shown as `\0`, as `dlerror` shows names: a C string would
+    /// end at it.
+    pub fn escaped(&mut self, s: &str) -> &mut Self {
+        let mut rest = s.as_bytes();
+        while let Some(nul) = rest.iter().position(|&b| b == 0) {
+            // Splitting UTF-8 at an ASCII byte leaves UTF-8 on both sides.
+            self.0.push_str(as_str(&rest[..nul]));
+            self.0.push_str("\\0");
+            rest = &rest[nul + 1..];
+        }
+        self.0.push_str(as_str(rest));
+        self
+    }
+
     /// Appends `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (as
     /// `String::from_utf8_lossy` does).
     pub fn lossy(&mut self, mut bytes: &[u8]) -> &mut Self {
@@ -33,7 +56,7 @@ impl Text {
             };
             let (valid, rest) = bytes.split_at(valid_up_to);
             self.0.push_str(as_str(valid));
-            self.0.push('\u{fffd}');
+            self.0.push_str("\u{fffd}");
             // No length: the data ends inside a sequence, which is one replacement.
             bytes = &rest[error_len.unwrap_or(rest.len())..];
         }
@@ -61,9 +84,7 @@ impl Text {
                 break;
             }
         }
-        for &d in &buf[start..] {
-            self.0.push(char::from(d));
-        }
+        self.0.push_str(as_str(&buf[start..]));
         self
     }
 
