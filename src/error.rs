@@ -25,7 +25,7 @@ pub struct DlError(Box<Inner>);
 struct Inner {
     kind: ErrorKind,
     /// The message as the C string `dlerror` returns: NULs in names shown as `\0` (see
-    /// [`Text::escaped`]), and a NUL at the end.
+    /// [`Text::shown`]), and a NUL at the end.
     text: String,
 }
 
@@ -80,17 +80,6 @@ pub enum ErrorKind {
 const SHOWN_NAME_MAX: usize = 1024;
 const SHOWN_NAME_PREFIX: usize = 64;
 
-/// A (possibly non-UTF-8, possibly huge) name as it appears in an error message.
-pub fn shown_name(name: &[u8]) -> String {
-    let mut t = Text::new();
-    if name.len() <= SHOWN_NAME_MAX {
-        t.lossy(name);
-    } else {
-        t.lossy(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
-    }
-    t.into_string()
-}
-
 impl DlError {
     /// An error about no library in particular.
     #[cold]
@@ -107,15 +96,21 @@ impl DlError {
     }
 
     /// An error about import `module.name` of library `lib` (or, with an empty `module`,
-    /// about symbol `name` in scope `lib`). Every constructor ends here: it writes the message
-    /// from the kind's template (see [`template`]).
+    /// about symbol `name` in scope `lib`).
+    #[inline(always)]
+    pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
+        DlError::write(kind, lib, module, name.as_bytes())
+    }
+
+    /// Every constructor ends here: writes the message from the kind's template (see
+    /// [`TEMPLATES`]); `name` may be any bytes (a `dlsym` argument).
     #[cold]
     #[inline(never)]
-    pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
+    fn write(kind: ErrorKind, lib: &str, module: &str, name: &[u8]) -> Self {
         let (line, n, a, b) = template(&kind);
         let mut t = Text::new();
         if !lib.is_empty() {
-            t.escaped(lib).str(": ");
+            t.shown(lib.as_bytes()).str(": ");
         }
         let mut skip = line;
         let mut bytes = TEMPLATES.bytes();
@@ -135,17 +130,32 @@ impl DlError {
                 t.ascii(c);
                 continue;
             }
-            match bytes.next() {
-                Some(b'n') => t.escaped(name),
-                Some(b'm') => t.escaped(module),
-                Some(b'a') => t.str(a),
-                Some(b'b') => t.str(b),
-                Some(b'd') => t.dec(n),
-                Some(b'x') => t.hex(n),
+            let piece: &[u8] = match bytes.next() {
+                Some(b'd') => {
+                    t.digits(n, 10);
+                    continue;
+                }
+                Some(b'x') => {
+                    t.digits(n, 16);
+                    continue;
+                }
+                Some(b's') if name.len() > SHOWN_NAME_MAX => {
+                    t.shown(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
+                    continue;
+                }
+                Some(b'm') => module.as_bytes(),
+                Some(b'a') => a.as_bytes(),
+                Some(b'b') => b.as_bytes(),
+                Some(b'n' | b's') => name,
                 // `$h`: the host's message, when it gave one.
-                _ if name.is_empty() => &mut t,
-                _ => t.str(": ").escaped(name),
+                _ if name.is_empty() => continue,
+                _ => {
+                    t.str(": ");
+                    name
+                }
             };
+            // The static texts have no NULs; escaping them too keeps this one call.
+            t.shown(piece);
         }
         t.ascii(0);
         DlError(Box::new(Inner { kind, text: t.into_string() }))
@@ -155,7 +165,7 @@ impl DlError {
     #[cold]
     #[inline(never)]
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
-        DlError::import(ErrorKind::SymbolNotFound, scope, "", &shown_name(name))
+        DlError::write(ErrorKind::SymbolNotFound, scope, "", name)
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.
@@ -193,10 +203,10 @@ impl DlError {
 }
 
 /// The `dlerror` texts after the subject's "lib: ", one a line, in the order [`template`]
-/// numbers them. `$n` is the name, `$m` the import's module, `$a` and `$b` the static texts
-/// [`template`] gives, `$d` and `$x` its number in decimal and hex, `$h` ": " and the host's
-/// message (the name) when there is one. ASCII only. One string, not an array of them: every
-/// pointer in a static array costs a data relocation at load time.
+/// numbers them. `$n` is the name (`$s` shortened if huge), `$m` the import's module, `$a`
+/// and `$b` the static texts [`template`] gives, `$d` and `$x` its number in decimal and hex,
+/// `$h` ": " and the host's message (the name) when there is one. ASCII only. One string, not
+/// an array of them: every pointer in a static array costs a data relocation at load time.
 const TEMPLATES: &str = concat!(
     // 0..=7: ErrorKind::Host, by HostErrorCode; 0 is also ErrorKind::NotFound.
     "cannot open shared object file: No such file or directory$h\n",
@@ -220,9 +230,9 @@ const TEMPLATES: &str = concat!(
     "library lists itself as a dependency\n",
     "out of memory reserving its data or table\n",
     "not loaded (RTLD_NOLOAD)\n",
-    "undefined symbol: $n\n",
-    "invalid handle $x: not an open library\n",
-    "invalid mode for dlopen(): $x\n",
+    "undefined symbol: $s\n",
+    "invalid handle 0x$x: not an open library\n",
+    "invalid mode for dlopen(): 0x$x\n",
     "invalid name: $a\n",
     "file name too long ($d bytes)\n",
     // 24..
@@ -337,9 +347,11 @@ mod tests {
 
     #[test]
     fn huge_names_are_shortened() {
-        assert_eq!(shown_name(b"abc\xff"), "abc\u{fffd}");
+        let shown = |name: &[u8]| DlError::symbol_not_found("", name).message();
+        assert_eq!(shown(b"abc\xff"), "undefined symbol: abc\u{fffd}");
+        assert_eq!(shown(&[b'x'; 1024]), alloc::format!("undefined symbol: {}", "x".repeat(1024)));
         let long = [b'x'; 2000];
-        assert_eq!(shown_name(&long), alloc::format!("{}... (2000 bytes)", "x".repeat(64)));
+        assert_eq!(shown(&long), alloc::format!("undefined symbol: {}... (2000 bytes)", "x".repeat(64)));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! A tiny message writer: strings, decimal and `0x` hex integers appended to a `String`.
+//! A tiny message writer: strings, lossy UTF-8 and decimal or hex integers appended to a
+//! `String`.
 //!
 //! `dlerror` texts are built with this instead of `core::fmt`, whose machinery (`Formatter`,
 //! padding, `write!` argument tables, integer formatting for every width) would otherwise be
@@ -32,33 +33,40 @@ impl Text {
         self
     }
 
-    /// Appends `s` with each NUL shown as `\0`, as `dlerror` shows names: a C string would
-    /// end at it.
-    pub fn escaped(&mut self, s: &str) -> &mut Self {
-        let mut rest = s.as_bytes();
-        while let Some(nul) = rest.iter().position(|&b| b == 0) {
-            // Splitting UTF-8 at an ASCII byte leaves UTF-8 on both sides.
-            self.0.push_str(as_str(&rest[..nul]));
-            self.0.push_str("\\0");
-            rest = &rest[nul + 1..];
-        }
-        self.0.push_str(as_str(rest));
-        self
-    }
-
     /// Appends `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (as
     /// `String::from_utf8_lossy` does).
-    pub fn lossy(&mut self, mut bytes: &[u8]) -> &mut Self {
+    #[inline(always)]
+    pub fn lossy(&mut self, bytes: &[u8]) -> &mut Self {
+        self.lossy_as(bytes, false)
+    }
+
+    /// [`Text::lossy`], with each NUL shown as `\0`: how `dlerror` shows names (a C string
+    /// would end at the NUL).
+    #[inline(always)]
+    pub fn shown(&mut self, bytes: &[u8]) -> &mut Self {
+        self.lossy_as(bytes, true)
+    }
+
+    #[inline(never)]
+    fn lossy_as(&mut self, mut bytes: &[u8], escape_nul: bool) -> &mut Self {
         loop {
-            let Some((valid_up_to, error_len)) = utf8_error(bytes) else {
-                self.0.push_str(as_str(bytes));
-                return self;
+            // The valid prefix, and how many bytes after it to replace (none: the end).
+            let (mut valid, mut bad) = match utf8_error(bytes) {
+                // No length: the data ends inside a sequence, which is one replacement.
+                Some((valid, len)) => (valid, len.unwrap_or(bytes.len() - valid)),
+                None => (bytes.len(), 0),
             };
-            let (valid, rest) = bytes.split_at(valid_up_to);
-            self.0.push_str(as_str(valid));
-            self.0.push_str("\u{fffd}");
-            // No length: the data ends inside a sequence, which is one replacement.
-            bytes = &rest[error_len.unwrap_or(rest.len())..];
+            let mut replacement = "\u{fffd}";
+            // Cutting UTF-8 at an ASCII byte leaves UTF-8 on both sides.
+            if let Some(nul) = bytes[..valid].iter().position(|&b| escape_nul && b == 0) {
+                (valid, bad, replacement) = (nul, 1, "\\0");
+            }
+            self.0.push_str(as_str(&bytes[..valid]));
+            if bad == 0 {
+                return self;
+            }
+            self.0.push_str(replacement);
+            bytes = &bytes[valid + bad..];
         }
     }
 
@@ -67,13 +75,8 @@ impl Text {
         self.digits(n, 10)
     }
 
-    /// Appends `n` in lower-case hex with a `0x` prefix (as `{:#x}` would).
-    pub fn hex(&mut self, n: u64) -> &mut Self {
-        self.0.push_str("0x");
-        self.digits(n, 16)
-    }
-
-    fn digits(&mut self, mut n: u64, radix: u64) -> &mut Self {
+    /// Appends `n` in base `radix` (at most 16), lower-case, no prefix.
+    pub fn digits(&mut self, mut n: u64, radix: u64) -> &mut Self {
         let mut buf = [0u8; 20]; // u64::MAX has 20 decimal digits
         let mut start = buf.len();
         loop {
@@ -163,10 +166,10 @@ mod tests {
     #[test]
     fn writes_pieces_in_order() {
         let mut t = Text::new();
-        t.str("at byte ").dec(0).str(", handle ").hex(0).str(", ").dec(1234);
+        t.str("at byte ").dec(0).str(", handle 0x").digits(0, 16).str(", ").dec(1234);
         assert_eq!(t.into_string(), "at byte 0, handle 0x0, 1234");
         let mut t = Text::new();
-        t.dec(u64::MAX).str(" ").hex(-2i32 as u32 as u64);
+        t.dec(u64::MAX).str(" 0x").digits(-2i32 as u32 as u64, 16);
         assert_eq!(t.into_string(), format!("{} {:#x}", u64::MAX, -2i32));
     }
 
@@ -213,7 +216,7 @@ mod tests {
         #[test]
         fn integers_match_core_fmt(n in any::<u64>()) {
             let mut t = Text::new();
-            t.dec(n).str(" ").hex(n);
+            t.dec(n).str(" 0x").digits(n, 16);
             prop_assert_eq!(t.into_string(), format!("{n} {n:#x}"));
         }
     }
