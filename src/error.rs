@@ -242,28 +242,38 @@ const TEMPLATES: &str = concat!(
 
 /// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
 fn template(kind: &ErrorKind) -> (usize, u64, &'static str, &'static str) {
+    // Constants only, so that this can compile to a table.
+    let line = match *kind {
+        ErrorKind::NotFound | ErrorKind::Host(_) => 0,
+        ErrorKind::NotSideModule => 8,
+        ErrorKind::DylinkNotFirst { .. } => 9,
+        ErrorKind::Malformed(_) => 10,
+        ErrorKind::BadSection { .. } => 11,
+        ErrorKind::UnresolvedImport => 12,
+        ErrorKind::ImportKind { .. } => 13,
+        ErrorKind::Unsupported { .. } => 14,
+        ErrorKind::Dependency => 15,
+        ErrorKind::SelfDependency => 16,
+        ErrorKind::OutOfMemory => 17,
+        ErrorKind::NotLoaded => 18,
+        ErrorKind::SymbolNotFound => 19,
+        ErrorKind::InvalidHandle { .. } => 20,
+        ErrorKind::InvalidMode { .. } => 21,
+        ErrorKind::InvalidName { .. } => 22,
+        ErrorKind::NameTooLong { .. } => 23,
+        ErrorKind::TooManyLibraries => 24,
+        ErrorKind::Reentrant => 25,
+    };
     let (line, n, a, b) = match *kind {
-        ErrorKind::NotFound => (0, 0, "", ""),
         ErrorKind::Host(code) => (code as usize, 0, "", ""),
-        ErrorKind::NotSideModule => (8, 0, "", ""),
-        ErrorKind::DylinkNotFirst { offset } => (9, offset as usize, "", ""),
-        ErrorKind::Malformed(error) => (10, error.offset, "", error.reason),
-        ErrorKind::BadSection { section, error } => (11, error.offset, section, error.reason),
-        ErrorKind::UnresolvedImport => (12, 0, "", ""),
-        ErrorKind::ImportKind { expected } => (13, 0, expected, ""),
-        ErrorKind::Unsupported { what } => (14, 0, what, ""),
-        ErrorKind::Dependency => (15, 0, "", ""),
-        ErrorKind::SelfDependency => (16, 0, "", ""),
-        ErrorKind::OutOfMemory => (17, 0, "", ""),
-        ErrorKind::NotLoaded => (18, 0, "", ""),
-        ErrorKind::SymbolNotFound => (19, 0, "", ""),
-        ErrorKind::InvalidHandle { raw } => (20, raw, "", ""),
+        ErrorKind::DylinkNotFirst { offset } => (line, offset as usize, "", ""),
+        ErrorKind::Malformed(error) => (line, error.offset, "", error.reason),
+        ErrorKind::BadSection { section, error } => (line, error.offset, section, error.reason),
+        ErrorKind::ImportKind { expected: a } | ErrorKind::Unsupported { what: a } | ErrorKind::InvalidName { what: a } => (line, 0, a, ""),
+        ErrorKind::InvalidHandle { raw: n } | ErrorKind::NameTooLong { len: n } => (line, n, "", ""),
         // `{:#x}` of a negative `i32` shows its two's complement bits.
-        ErrorKind::InvalidMode { mode } => (21, mode as u32 as usize, "", ""),
-        ErrorKind::InvalidName { what } => (22, 0, what, ""),
-        ErrorKind::NameTooLong { len } => (23, len, "", ""),
-        ErrorKind::TooManyLibraries => (24, 0, "", ""),
-        ErrorKind::Reentrant => (25, 0, "", ""),
+        ErrorKind::InvalidMode { mode } => (line, mode as u32 as usize, "", ""),
+        _ => (line, 0, "", ""),
     };
     (line, n as u64, a, b)
 }
