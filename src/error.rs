@@ -140,7 +140,7 @@ impl DlError {
                     continue;
                 }
                 Some(b's') if name.len() > SHOWN_NAME_MAX => {
-                    t.shown(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
+                    t.shown(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len()).str(" bytes)");
                     continue;
                 }
                 Some(b'm') => module.as_bytes(),
@@ -241,7 +241,7 @@ const TEMPLATES: &str = concat!(
 );
 
 /// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
-fn template(kind: &ErrorKind) -> (usize, u64, &'static str, &'static str) {
+fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
     // Constants only, so that this can compile to a table.
     let line = match *kind {
         ErrorKind::NotFound | ErrorKind::Host(_) => 0,
@@ -275,7 +275,7 @@ fn template(kind: &ErrorKind) -> (usize, u64, &'static str, &'static str) {
         ErrorKind::InvalidMode { mode } => (line, mode as u32 as usize, "", ""),
         _ => (line, 0, "", ""),
     };
-    (line, n as u64, a, b)
+    (line, n, a, b)
 }
 
 impl fmt::Debug for DlError {

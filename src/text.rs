@@ -71,17 +71,18 @@ impl Text {
     }
 
     /// Appends `n` in decimal (as `{}` would).
-    pub fn dec(&mut self, n: u64) -> &mut Self {
+    pub fn dec(&mut self, n: usize) -> &mut Self {
         self.digits(n, 10)
     }
 
     /// Appends `n` in base `radix` (at most 16), lower-case, no prefix.
-    pub fn digits(&mut self, mut n: u64, radix: u64) -> &mut Self {
+    pub fn digits(&mut self, mut n: usize, radix: usize) -> &mut Self {
+        // usize, not u64: 32-bit arithmetic on wasm32, where every number shown is a usize.
         let mut buf = [0u8; 20]; // u64::MAX has 20 decimal digits
         let mut start = buf.len();
         loop {
             start -= 1;
-            buf[start] = b"0123456789abcdef"[(n % radix) as usize];
+            buf[start] = b"0123456789abcdef"[n % radix];
             n /= radix;
             if n == 0 {
                 break;
@@ -169,8 +170,8 @@ mod tests {
         t.str("at byte ").dec(0).str(", handle 0x").digits(0, 16).str(", ").dec(1234);
         assert_eq!(t.into_string(), "at byte 0, handle 0x0, 1234");
         let mut t = Text::new();
-        t.dec(u64::MAX).str(" 0x").digits(-2i32 as u32 as u64, 16);
-        assert_eq!(t.into_string(), format!("{} {:#x}", u64::MAX, -2i32));
+        t.dec(usize::MAX).str(" 0x").digits(-2i32 as u32 as usize, 16);
+        assert_eq!(t.into_string(), format!("{} {:#x}", usize::MAX, -2i32));
     }
 
     /// Valid text with a byte replaced and a truncation: the interesting cases.
@@ -214,7 +215,7 @@ mod tests {
         }
 
         #[test]
-        fn integers_match_core_fmt(n in any::<u64>()) {
+        fn integers_match_core_fmt(n in any::<usize>()) {
             let mut t = Text::new();
             t.dec(n).str(" 0x").digits(n, 16);
             prop_assert_eq!(t.into_string(), format!("{n} {n:#x}"));
