@@ -113,24 +113,27 @@ pub fn utf8_error(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
             i += 1;
             continue;
         }
-        // Sequence length and the range of the second byte (later ones are 0x80..=0xbf).
-        let (len, lo, hi) = match lead {
-            0x00..=0x7f => (1, 0, 0),
-            0xc2..=0xdf => (2, 0x80, 0xbf),
-            0xe0 => (3, 0xa0, 0xbf),
-            0xed => (3, 0x80, 0x9f),
-            0xe1..=0xef => (3, 0x80, 0xbf),
-            0xf0 => (4, 0x90, 0xbf),
-            0xf1..=0xf3 => (4, 0x80, 0xbf),
-            0xf4 => (4, 0x80, 0x8f),
+        let len = match lead {
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
             _ => return Some((i, Some(1))),
         };
         for k in 1..len {
-            let (lo, hi) = if k == 1 { (lo, hi) } else { (0x80, 0xbf) };
-            match bytes.get(i + k) {
-                Some(&b) if (lo..=hi).contains(&b) => {}
-                Some(_) => return Some((i, Some(k))),
-                None => return Some((i, None)),
+            let Some(&b) = bytes.get(i + k) else { return Some((i, None)) };
+            // A continuation byte; the second one's range is narrower after these leads
+            // (no overlong forms, no surrogates, nothing above U+10FFFF).
+            let ok = b & 0xc0 == 0x80
+                && (k > 1
+                    || match lead {
+                        0xe0 => b >= 0xa0,
+                        0xed => b < 0xa0,
+                        0xf0 => b >= 0x90,
+                        0xf4 => b < 0x90,
+                        _ => true,
+                    });
+            if !ok {
+                return Some((i, Some(k)));
             }
         }
         i += len;
