@@ -29,7 +29,7 @@ struct Inner {
     text: String,
 }
 
-/// What went wrong; the library and symbol names are in the [`DlError`].
+/// What went wrong; the library and symbol names are in the [`DlError`]'s message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// `dlopen(name)`: no candidate id exists.
@@ -242,7 +242,8 @@ const TEMPLATES: &str = concat!(
 
 /// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
 fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
-    // Constants only, so that this can compile to a table.
+    // The line, then the values of the kinds that carry some: two matches compile smaller
+    // than one that sets all four in every arm.
     let line = match *kind {
         ErrorKind::NotFound | ErrorKind::Host(_) => 0,
         ErrorKind::NotSideModule => 8,
@@ -269,7 +270,9 @@ fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
         ErrorKind::DylinkNotFirst { offset } => (line, offset as usize, "", ""),
         ErrorKind::Malformed(error) => (line, error.offset, "", error.reason),
         ErrorKind::BadSection { section, error } => (line, error.offset, section, error.reason),
-        ErrorKind::ImportKind { expected: a } | ErrorKind::Unsupported { what: a } | ErrorKind::InvalidName { what: a } => (line, 0, a, ""),
+        ErrorKind::ImportKind { expected: a }
+        | ErrorKind::Unsupported { what: a }
+        | ErrorKind::InvalidName { what: a } => (line, 0, a, ""),
         ErrorKind::InvalidHandle { raw: n } | ErrorKind::NameTooLong { len: n } => (line, n, "", ""),
         // `{:#x}` of a negative `i32` shows its two's complement bits.
         ErrorKind::InvalidMode { mode } => (line, mode as u32 as usize, "", ""),
@@ -284,7 +287,7 @@ impl fmt::Debug for DlError {
     }
 }
 
-/// For tests and host-side users; libdl itself calls [`DlError::message`].
+/// For tests and host-side users; libdl itself hands out [`DlError::into_c_message`].
 impl fmt::Display for DlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
