@@ -157,7 +157,7 @@ impl DlError {
             // The static texts have no NULs; escaping them too keeps this one call.
             t.shown(piece);
         }
-        t.ascii(0);
+        t.str("\0");
         DlError(Box::new(Inner { kind, text: t.into_string() }))
     }
 
@@ -172,7 +172,9 @@ impl DlError {
     #[cold]
     #[inline(never)]
     pub fn dependency(lib: &str, cause: DlError) -> Self {
-        DlError::import(ErrorKind::Dependency, lib, "", cause.text())
+        let text = cause.0.text.as_bytes();
+        // Its message, without the NUL at the end (already escaped: it has no other NULs).
+        DlError::write(ErrorKind::Dependency, lib, "", &text[..text.len() - 1])
     }
 
     /// The host failed an operation for library `lib`.
@@ -189,11 +191,7 @@ impl DlError {
 
     /// The glibc-style text `dlerror` returns.
     pub fn message(&self) -> String {
-        String::from(self.text())
-    }
-
-    fn text(&self) -> &str {
-        self.0.text.strip_suffix('\0').unwrap_or_default()
+        String::from(self.0.text.strip_suffix('\0').unwrap_or_default())
     }
 
     /// [`DlError::message`] as the NUL-terminated string `dlerror` returns.
