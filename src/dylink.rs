@@ -39,7 +39,7 @@ pub struct ParseError {
 impl ParseError {
     /// Appends "malformed dylink.0 at byte N: reason" (the text `Display` gives).
     pub(crate) fn write_to(&self, t: &mut Text) {
-        t.str("malformed dylink.0 at byte ").dec(self.offset as u64).str(": ").str(self.reason);
+        t.str("malformed dylink.0 at byte ").dec(self.offset).str(": ").str(self.reason);
     }
 }
 

@@ -1,7 +1,9 @@
 //! The typed errors behind `dlerror`.
 //!
-//! Each variant keeps the library or symbol name it failed on; [`DlError::message`] gives the
-//! glibc-style text `dlerror` returns (written with [`crate::text`], not `core::fmt`). POSIX:
+//! A [`DlError`] is written out when it is made, from a one-line template per kind
+//! ([`TEMPLATES`]) and the library, import or symbol names it failed on; [`DlError::message`]
+//! gives that glibc-style text `dlerror` returns (written with [`crate::text`], not
+//! `core::fmt`). POSIX:
 //! <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlerror.html>.
 
 use crate::dylink::ParseError;
@@ -11,27 +13,23 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-/// A failed `dl*` call: what went wrong ([`ErrorKind`]) and the names it went wrong on.
+/// A failed `dl*` call: what went wrong ([`ErrorKind`]) and its `dlerror` text, written when
+/// the error is made (from the names it went wrong on, which are borrowed, not kept).
 /// Boxed, so that every `Result<_, DlError>` in the linker is a word wide, and built by a few
-/// out-of-line constructors that take the names borrowed: an error site is a call, not the
-/// construction of an enum full of `String`s (issue 4's size target).
+/// out-of-line constructors: an error site is a call, not the construction of an enum full of
+/// `String`s (issue 4's size target).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DlError(Box<Inner>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Inner {
     kind: ErrorKind,
-    /// The library (or `dlsym` scope) the message starts with, before ": "; empty for none.
-    subject: String,
-    /// The symbol or import field; for [`ErrorKind::Host`], the host's own message.
-    name: String,
-    /// The import's module ([`ErrorKind::UnresolvedImport`], [`ErrorKind::ImportKind`]).
-    module: String,
-    /// Why a dependency failed ([`ErrorKind::Dependency`]).
-    cause: Option<DlError>,
+    /// The message as the C string `dlerror` returns: NULs in names shown as `\0` (see
+    /// [`Text::shown`]), and a NUL at the end.
+    text: String,
 }
 
-/// What went wrong; the library and symbol names are in the [`DlError`].
+/// What went wrong; the library and symbol names are in the [`DlError`]'s message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// `dlopen(name)`: no candidate id exists.
@@ -82,17 +80,6 @@ pub enum ErrorKind {
 const SHOWN_NAME_MAX: usize = 1024;
 const SHOWN_NAME_PREFIX: usize = 64;
 
-/// A (possibly non-UTF-8, possibly huge) name as it appears in an error message.
-pub fn shown_name(name: &[u8]) -> String {
-    let mut t = Text::new();
-    if name.len() <= SHOWN_NAME_MAX {
-        t.lossy(name);
-    } else {
-        t.lossy(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len() as u64).str(" bytes)");
-    }
-    t.into_string()
-}
-
 impl DlError {
     /// An error about no library in particular.
     #[cold]
@@ -110,34 +97,84 @@ impl DlError {
 
     /// An error about import `module.name` of library `lib` (or, with an empty `module`,
     /// about symbol `name` in scope `lib`).
+    #[inline(always)]
+    pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
+        DlError::write(kind, lib, module, name.as_bytes())
+    }
+
+    /// Every constructor ends here: writes the message from the kind's template (see
+    /// [`TEMPLATES`]); `name` may be any bytes (a `dlsym` argument).
     #[cold]
     #[inline(never)]
-    pub fn import(kind: ErrorKind, lib: &str, module: &str, name: &str) -> Self {
-        DlError(Box::new(Inner {
-            kind,
-            subject: String::from(lib),
-            name: String::from(name),
-            module: String::from(module),
-            cause: None,
-        }))
+    fn write(kind: ErrorKind, lib: &str, module: &str, name: &[u8]) -> Self {
+        let (line, n, a, b) = template(&kind);
+        let mut t = Text::new();
+        if !lib.is_empty() {
+            t.shown(lib.as_bytes()).str(": ");
+        }
+        let mut skip = line;
+        let mut bytes = TEMPLATES.bytes();
+        while let Some(c) = bytes.next() {
+            // Skip to line `line`; stop at its end.
+            if c == b'\n' {
+                if skip == 0 {
+                    break;
+                }
+                skip -= 1;
+                continue;
+            }
+            if skip != 0 {
+                continue;
+            }
+            if c != b'$' {
+                t.ascii(c);
+                continue;
+            }
+            let piece: &[u8] = match bytes.next() {
+                Some(b'd') => {
+                    t.digits(n, 10);
+                    continue;
+                }
+                Some(b'x') => {
+                    t.digits(n, 16);
+                    continue;
+                }
+                Some(b's') if name.len() > SHOWN_NAME_MAX => {
+                    t.shown(&name[..SHOWN_NAME_PREFIX]).str("... (").dec(name.len()).str(" bytes)");
+                    continue;
+                }
+                Some(b'm') => module.as_bytes(),
+                Some(b'a') => a.as_bytes(),
+                Some(b'b') => b.as_bytes(),
+                Some(b'n' | b's') => name,
+                // `$h`: the host's message, when it gave one.
+                _ if name.is_empty() => continue,
+                _ => {
+                    t.str(": ");
+                    name
+                }
+            };
+            // The static texts have no NULs; escaping them too keeps this one call.
+            t.shown(piece);
+        }
+        t.str("\0");
+        DlError(Box::new(Inner { kind, text: t.into_string() }))
     }
 
     /// `dlsym` found no `name` in `scope` (a library's name, `RTLD_DEFAULT` or `RTLD_NEXT`).
     #[cold]
     #[inline(never)]
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
-        let mut e = DlError::at(ErrorKind::SymbolNotFound, scope);
-        e.0.name = shown_name(name);
-        e
+        DlError::write(ErrorKind::SymbolNotFound, scope, "", name)
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.
     #[cold]
     #[inline(never)]
     pub fn dependency(lib: &str, cause: DlError) -> Self {
-        let mut e = DlError::at(ErrorKind::Dependency, lib);
-        e.0.cause = Some(cause);
-        e
+        let text = cause.0.text.as_bytes();
+        // Its message, without the NUL at the end (already escaped: it has no other NULs).
+        DlError::write(ErrorKind::Dependency, lib, "", &text[..text.len() - 1])
     }
 
     /// The host failed an operation for library `lib`.
@@ -154,89 +191,92 @@ impl DlError {
 
     /// The glibc-style text `dlerror` returns.
     pub fn message(&self) -> String {
-        let mut t = Text::new();
-        self.write_to(&mut t);
-        t.into_string()
+        String::from(self.0.text.strip_suffix('\0').unwrap_or_default())
     }
 
-    fn write_to(&self, t: &mut Text) {
-        let Inner { kind, subject, name, module, cause } = &*self.0;
-        if !subject.is_empty() {
-            t.str(subject).str(": ");
-        }
-        match *kind {
-            ErrorKind::NotFound => {
-                t.str("cannot open shared object file: No such file or directory");
-            }
-            ErrorKind::Host(code) => {
-                t.str(host_reason(code));
-                if !name.is_empty() {
-                    t.str(": ").str(name);
-                }
-            }
-            ErrorKind::NotSideModule => {
-                t.str("not a side module (no dylink.0 section)");
-            }
-            ErrorKind::DylinkNotFirst { offset } => {
-                t.str("malformed side module: dylink.0 must be the first section (found at byte ")
-                    .dec(u64::from(offset))
-                    .str(")");
-            }
-            ErrorKind::Malformed(error) => error.write_to(t),
-            ErrorKind::BadSection { section, error } => {
-                t.str("malformed ").str(section).str(" section at byte ");
-                t.dec(error.offset as u64).str(": ").str(error.reason);
-            }
-            ErrorKind::UnresolvedImport => {
-                t.str("undefined symbol: ").str(name);
-                t.str(" (import ").str(module).str(".").str(name).str(")");
-            }
-            ErrorKind::ImportKind { expected } => {
-                t.str("import ").str(module).str(".").str(name);
-                t.str(": symbol is not ").str(expected);
-            }
-            ErrorKind::Unsupported { what } => {
-                t.str("unsupported: ").str(what);
-            }
-            ErrorKind::Dependency => {
-                t.str("error loading dependency: ");
-                if let Some(cause) = cause {
-                    cause.write_to(t);
-                }
-            }
-            ErrorKind::SelfDependency => {
-                t.str("library lists itself as a dependency");
-            }
-            ErrorKind::OutOfMemory => {
-                t.str("out of memory reserving its data or table");
-            }
-            ErrorKind::NotLoaded => {
-                t.str("not loaded (RTLD_NOLOAD)");
-            }
-            ErrorKind::SymbolNotFound => {
-                t.str("undefined symbol: ").str(name);
-            }
-            ErrorKind::InvalidHandle { raw } => {
-                t.str("invalid handle ").hex(raw as u64).str(": not an open library");
-            }
-            ErrorKind::InvalidMode { mode } => {
-                // `{:#x}` of a negative `i32` shows its two's complement bits.
-                t.str("invalid mode for dlopen(): ").hex(u64::from(mode as u32));
-            }
-            ErrorKind::InvalidName { what } => {
-                t.str("invalid name: ").str(what);
-            }
-            ErrorKind::NameTooLong { len } => {
-                t.str("file name too long (").dec(len as u64).str(" bytes)");
-            }
-            ErrorKind::TooManyLibraries => {
-                t.str("too many libraries loaded");
-            }
-            ErrorKind::Reentrant => {
-                t.str("dynamic linker called re-entrantly");
-            }
-        }
+    /// [`DlError::message`] as the NUL-terminated string `dlerror` returns.
+    pub fn into_c_message(self) -> alloc::vec::Vec<u8> {
+        self.0.text.into_bytes()
     }
+}
+
+/// The `dlerror` texts after the subject's "lib: ", one a line, in the order [`template`]
+/// numbers them. `$n` is the name (`$s` shortened if huge), `$m` the import's module, `$a`
+/// and `$b` the static texts [`template`] gives, `$d` and `$x` its number in decimal and hex,
+/// `$h` ": " and the host's message (the name) when there is one. ASCII only. One string, not
+/// an array of them: every pointer in a static array costs a data relocation at load time.
+const TEMPLATES: &str = concat!(
+    // 0..=7: ErrorKind::Host, by HostErrorCode; 0 is also ErrorKind::NotFound.
+    "cannot open shared object file: No such file or directory$h\n",
+    "cannot open shared object file: Permission denied$h\n",
+    "not a valid WebAssembly module$h\n",
+    "link error$h\n",
+    "instantiation failed$h\n",
+    "resource exhausted$h\n",
+    "not supported by the host$h\n",
+    "host error$h\n",
+    // 8..
+    "not a side module (no dylink.0 section)\n",
+    "malformed side module: dylink.0 must be the first section (found at byte $d)\n",
+    "malformed dylink.0 at byte $d: $b\n",
+    "malformed $a section at byte $d: $b\n",
+    "undefined symbol: $n (import $m.$n)\n",
+    "import $m.$n: symbol is not $a\n",
+    "unsupported: $a\n",
+    "error loading dependency: $n\n",
+    // 16..
+    "library lists itself as a dependency\n",
+    "out of memory reserving its data or table\n",
+    "not loaded (RTLD_NOLOAD)\n",
+    "undefined symbol: $s\n",
+    "invalid handle 0x$x: not an open library\n",
+    "invalid mode for dlopen(): 0x$x\n",
+    "invalid name: $a\n",
+    "file name too long ($d bytes)\n",
+    // 24..
+    "too many libraries loaded\n",
+    "dynamic linker called re-entrantly\n",
+);
+
+/// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
+fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
+    // The line, then the values of the kinds that carry some: two matches compile smaller
+    // than one that sets all four in every arm.
+    let line = match *kind {
+        ErrorKind::NotFound | ErrorKind::Host(_) => 0,
+        ErrorKind::NotSideModule => 8,
+        ErrorKind::DylinkNotFirst { .. } => 9,
+        ErrorKind::Malformed(_) => 10,
+        ErrorKind::BadSection { .. } => 11,
+        ErrorKind::UnresolvedImport => 12,
+        ErrorKind::ImportKind { .. } => 13,
+        ErrorKind::Unsupported { .. } => 14,
+        ErrorKind::Dependency => 15,
+        ErrorKind::SelfDependency => 16,
+        ErrorKind::OutOfMemory => 17,
+        ErrorKind::NotLoaded => 18,
+        ErrorKind::SymbolNotFound => 19,
+        ErrorKind::InvalidHandle { .. } => 20,
+        ErrorKind::InvalidMode { .. } => 21,
+        ErrorKind::InvalidName { .. } => 22,
+        ErrorKind::NameTooLong { .. } => 23,
+        ErrorKind::TooManyLibraries => 24,
+        ErrorKind::Reentrant => 25,
+    };
+    let (line, n, a, b) = match *kind {
+        ErrorKind::Host(code) => (code as usize, 0, "", ""),
+        ErrorKind::DylinkNotFirst { offset } => (line, offset as usize, "", ""),
+        ErrorKind::Malformed(error) => (line, error.offset, "", error.reason),
+        ErrorKind::BadSection { section, error } => (line, error.offset, section, error.reason),
+        ErrorKind::ImportKind { expected: a }
+        | ErrorKind::Unsupported { what: a }
+        | ErrorKind::InvalidName { what: a } => (line, 0, a, ""),
+        ErrorKind::InvalidHandle { raw: n } | ErrorKind::NameTooLong { len: n } => (line, n, "", ""),
+        // `{:#x}` of a negative `i32` shows its two's complement bits.
+        ErrorKind::InvalidMode { mode } => (line, mode as u32 as usize, "", ""),
+        _ => (line, 0, "", ""),
+    };
+    (line, n, a, b)
 }
 
 impl fmt::Debug for DlError {
@@ -245,20 +285,7 @@ impl fmt::Debug for DlError {
     }
 }
 
-fn host_reason(code: HostErrorCode) -> &'static str {
-    match code {
-        HostErrorCode::NotFound => "cannot open shared object file: No such file or directory",
-        HostErrorCode::AccessDenied => "cannot open shared object file: Permission denied",
-        HostErrorCode::InvalidModule => "not a valid WebAssembly module",
-        HostErrorCode::LinkError => "link error",
-        HostErrorCode::InstantiationFailed => "instantiation failed",
-        HostErrorCode::ResourceExhausted => "resource exhausted",
-        HostErrorCode::Unsupported => "not supported by the host",
-        HostErrorCode::Other => "host error",
-    }
-}
-
-/// For tests and host-side users; libdl itself calls [`DlError::message`].
+/// For tests and host-side users; libdl itself hands out [`DlError::into_c_message`].
 impl fmt::Display for DlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
@@ -270,11 +297,72 @@ mod tests {
     use super::*;
     use alloc::format;
 
+    /// Every kind's text, as the `match` that wrote them before the templates did.
+    #[test]
+    fn every_kind_has_its_text() {
+        let pe = ParseError { offset: 7, reason: "bad" };
+        let cases: &[(ErrorKind, &str)] = &[
+            (ErrorKind::Host(HostErrorCode::NotFound), "l: cannot open shared object file: No such file or directory: n"),
+            (ErrorKind::Host(HostErrorCode::AccessDenied), "l: cannot open shared object file: Permission denied: n"),
+            (ErrorKind::Host(HostErrorCode::InvalidModule), "l: not a valid WebAssembly module: n"),
+            (ErrorKind::Host(HostErrorCode::LinkError), "l: link error: n"),
+            (ErrorKind::Host(HostErrorCode::InstantiationFailed), "l: instantiation failed: n"),
+            (ErrorKind::Host(HostErrorCode::ResourceExhausted), "l: resource exhausted: n"),
+            (ErrorKind::Host(HostErrorCode::Unsupported), "l: not supported by the host: n"),
+            (ErrorKind::Host(HostErrorCode::Other), "l: host error: n"),
+            (ErrorKind::NotSideModule, "l: not a side module (no dylink.0 section)"),
+            (
+                ErrorKind::DylinkNotFirst { offset: 42 },
+                "l: malformed side module: dylink.0 must be the first section (found at byte 42)",
+            ),
+            (ErrorKind::Malformed(pe), "l: malformed dylink.0 at byte 7: bad"),
+            (ErrorKind::BadSection { section: "export", error: pe }, "l: malformed export section at byte 7: bad"),
+            (ErrorKind::UnresolvedImport, "l: undefined symbol: n (import m.n)"),
+            (ErrorKind::ImportKind { expected: "a function" }, "l: import m.n: symbol is not a function"),
+            (ErrorKind::Unsupported { what: "thread-local storage" }, "l: unsupported: thread-local storage"),
+            (ErrorKind::Dependency, "l: error loading dependency: n"),
+            (ErrorKind::SelfDependency, "l: library lists itself as a dependency"),
+            (ErrorKind::OutOfMemory, "l: out of memory reserving its data or table"),
+            (ErrorKind::NotLoaded, "l: not loaded (RTLD_NOLOAD)"),
+            (ErrorKind::SymbolNotFound, "l: undefined symbol: n"),
+            (ErrorKind::InvalidHandle { raw: 0x1234 }, "l: invalid handle 0x1234: not an open library"),
+            (ErrorKind::InvalidMode { mode: -2 }, "l: invalid mode for dlopen(): 0xfffffffe"),
+            (ErrorKind::InvalidName { what: "NULL symbol name" }, "l: invalid name: NULL symbol name"),
+            (ErrorKind::NameTooLong { len: 5000 }, "l: file name too long (5000 bytes)"),
+            (ErrorKind::TooManyLibraries, "l: too many libraries loaded"),
+            (ErrorKind::Reentrant, "l: dynamic linker called re-entrantly"),
+        ];
+        for &(kind, want) in cases {
+            let e = DlError::import(kind, "l", "m", "n");
+            assert_eq!(e.message(), want);
+            assert_eq!(e.kind(), &kind);
+            let mut c = alloc::vec::Vec::from(want.as_bytes());
+            c.push(0);
+            assert_eq!(e.into_c_message(), c);
+        }
+        // `NotFound` shares the host's text; it never has a name.
+        let e = DlError::at(ErrorKind::NotFound, "l");
+        assert_eq!(e.message(), "l: cannot open shared object file: No such file or directory");
+        let e = DlError::from_host("l", HostError { code: HostErrorCode::LinkError, message: String::new() });
+        assert_eq!(e.message(), "l: link error");
+        assert_eq!(DlError::new(ErrorKind::Reentrant).message(), "dynamic linker called re-entrantly");
+    }
+
+    #[test]
+    fn nuls_in_names_are_shown_escaped() {
+        let e = DlError::import(ErrorKind::UnresolvedImport, "a\0b", "\0", "x\0\0y\0");
+        assert_eq!(e.message(), "a\\0b: undefined symbol: x\\0\\0y\\0 (import \\0.x\\0\\0y\\0)");
+        let e = DlError::symbol_not_found("RTLD_DEFAULT", b"\0\xff");
+        assert_eq!(e.into_c_message(), b"RTLD_DEFAULT: undefined symbol: \\0\xef\xbf\xbd\0");
+    }
+
     #[test]
     fn huge_names_are_shortened() {
-        assert_eq!(shown_name(b"abc\xff"), "abc\u{fffd}");
+        let shown = |name: &[u8]| DlError::symbol_not_found("", name).message();
+        assert_eq!(shown(b"abc\xff"), "undefined symbol: abc\u{fffd}");
+        assert_eq!(shown(&[b'x'; 1024]), alloc::format!("undefined symbol: {}", "x".repeat(1024)));
         let long = [b'x'; 2000];
-        assert_eq!(shown_name(&long), alloc::format!("{}... (2000 bytes)", "x".repeat(64)));
+        assert_eq!(shown(&long), alloc::format!("undefined symbol: {}... (2000 bytes)", "x".repeat(64)));
     }
 
     #[test]

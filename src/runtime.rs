@@ -20,9 +20,10 @@ use core::ffi::{c_char, c_int, c_void, CStr};
 
 struct State {
     linker: RefCell<Option<Linker<SysHost>>>,
-    error: RefCell<Option<DlError>>,
+    /// The error the next `dlerror` reports.
+    error: Cell<Option<DlError>>,
     /// The NUL-terminated string the last `dlerror` returned; kept alive until the next call.
-    message: RefCell<Vec<u8>>,
+    message: Cell<Vec<u8>>,
     exit_hook: Cell<bool>,
 }
 
@@ -31,8 +32,8 @@ unsafe impl Sync for State {}
 
 static STATE: State = State {
     linker: RefCell::new(None),
-    error: RefCell::new(None),
-    message: RefCell::new(Vec::new()),
+    error: Cell::new(None),
+    message: Cell::new(Vec::new()),
     exit_hook: Cell::new(false),
 };
 
@@ -87,26 +88,16 @@ pub fn fail<T>(e: DlError, ret: T) -> T {
 
 #[inline(never)]
 fn set_error(e: DlError) {
-    if let Ok(mut slot) = STATE.error.try_borrow_mut() {
-        *slot = Some(e);
-    }
+    STATE.error.set(Some(e));
 }
 
 pub fn take_error() -> *mut c_char {
-    let Some(e) = STATE.error.try_borrow_mut().ok().and_then(|mut s| s.take()) else {
-        return core::ptr::null_mut();
-    };
-    let Ok(mut text) = STATE.message.try_borrow_mut() else { return core::ptr::null_mut() };
-    text.clear();
-    // A NUL inside a name would end the C string early: show it as `\0`.
-    for &b in e.message().as_bytes() {
-        match b {
-            0 => text.extend_from_slice(b"\\0"),
-            _ => text.push(b),
-        }
-    }
-    text.push(0);
-    text.as_ptr() as *mut c_char
+    let Some(e) = STATE.error.take() else { return core::ptr::null_mut() };
+    let text = e.into_c_message();
+    // The heap block stays where it is when the `Vec` moves into `STATE`.
+    let p = text.as_ptr() as *mut c_char;
+    STATE.message.set(text);
+    p
 }
 
 fn env_var(name: &CStr) -> Option<&'static str> {

@@ -1,4 +1,5 @@
-//! A tiny message writer: strings, decimal and `0x` hex integers appended to a `String`.
+//! A tiny message writer: strings, lossy UTF-8 and decimal or hex integers appended to a
+//! `String`.
 //!
 //! `dlerror` texts are built with this instead of `core::fmt`, whose machinery (`Formatter`,
 //! padding, `write!` argument tables, integer formatting for every width) would otherwise be
@@ -23,47 +24,71 @@ impl Text {
         self
     }
 
+    /// Appends the ASCII character `c`.
+    #[inline(never)]
+    pub fn ascii(&mut self, c: u8) -> &mut Self {
+        debug_assert!(c.is_ascii());
+        // Masked, so that `push` compiles to a byte push (no UTF-8 encoder).
+        self.0.push(char::from(c & 0x7f));
+        self
+    }
+
     /// Appends `bytes` as UTF-8, each invalid sequence replaced by U+FFFD (as
     /// `String::from_utf8_lossy` does).
-    pub fn lossy(&mut self, mut bytes: &[u8]) -> &mut Self {
+    #[inline(always)]
+    pub fn lossy(&mut self, bytes: &[u8]) -> &mut Self {
+        self.lossy_as(bytes, false)
+    }
+
+    /// [`Text::lossy`], with each NUL shown as `\0`: how `dlerror` shows names (a C string
+    /// would end at the NUL).
+    #[inline(always)]
+    pub fn shown(&mut self, bytes: &[u8]) -> &mut Self {
+        self.lossy_as(bytes, true)
+    }
+
+    #[inline(never)]
+    fn lossy_as(&mut self, mut bytes: &[u8], escape_nul: bool) -> &mut Self {
         loop {
-            let Some((valid_up_to, error_len)) = utf8_error(bytes) else {
-                self.0.push_str(as_str(bytes));
-                return self;
+            // The valid prefix, and how many bytes after it to replace (none: the end).
+            let (mut valid, mut bad) = match utf8_error(bytes) {
+                // No length: the data ends inside a sequence, which is one replacement.
+                Some((valid, len)) => (valid, len.unwrap_or(bytes.len() - valid)),
+                None => (bytes.len(), 0),
             };
-            let (valid, rest) = bytes.split_at(valid_up_to);
-            self.0.push_str(as_str(valid));
-            self.0.push('\u{fffd}');
-            // No length: the data ends inside a sequence, which is one replacement.
-            bytes = &rest[error_len.unwrap_or(rest.len())..];
+            let mut replacement = "\u{fffd}";
+            // Cutting UTF-8 at an ASCII byte leaves UTF-8 on both sides.
+            if let Some(nul) = bytes[..valid].iter().position(|&b| escape_nul && b == 0) {
+                (valid, bad, replacement) = (nul, 1, "\\0");
+            }
+            self.0.push_str(as_str(&bytes[..valid]));
+            if bad == 0 {
+                return self;
+            }
+            self.0.push_str(replacement);
+            bytes = &bytes[valid + bad..];
         }
     }
 
     /// Appends `n` in decimal (as `{}` would).
-    pub fn dec(&mut self, n: u64) -> &mut Self {
+    pub fn dec(&mut self, n: usize) -> &mut Self {
         self.digits(n, 10)
     }
 
-    /// Appends `n` in lower-case hex with a `0x` prefix (as `{:#x}` would).
-    pub fn hex(&mut self, n: u64) -> &mut Self {
-        self.0.push_str("0x");
-        self.digits(n, 16)
-    }
-
-    fn digits(&mut self, mut n: u64, radix: u64) -> &mut Self {
+    /// Appends `n` in base `radix` (at most 16), lower-case, no prefix.
+    pub fn digits(&mut self, mut n: usize, radix: usize) -> &mut Self {
+        // usize, not u64: 32-bit arithmetic on wasm32, where every number shown is a usize.
         let mut buf = [0u8; 20]; // u64::MAX has 20 decimal digits
         let mut start = buf.len();
         loop {
             start -= 1;
-            buf[start] = b"0123456789abcdef"[(n % radix) as usize];
+            buf[start] = b"0123456789abcdef"[n % radix];
             n /= radix;
             if n == 0 {
                 break;
             }
         }
-        for &d in &buf[start..] {
-            self.0.push(char::from(d));
-        }
+        self.0.push_str(as_str(&buf[start..]));
         self
     }
 
@@ -88,24 +113,27 @@ pub fn utf8_error(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
             i += 1;
             continue;
         }
-        // Sequence length and the range of the second byte (later ones are 0x80..=0xbf).
-        let (len, lo, hi) = match lead {
-            0x00..=0x7f => (1, 0, 0),
-            0xc2..=0xdf => (2, 0x80, 0xbf),
-            0xe0 => (3, 0xa0, 0xbf),
-            0xed => (3, 0x80, 0x9f),
-            0xe1..=0xef => (3, 0x80, 0xbf),
-            0xf0 => (4, 0x90, 0xbf),
-            0xf1..=0xf3 => (4, 0x80, 0xbf),
-            0xf4 => (4, 0x80, 0x8f),
+        let len = match lead {
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
             _ => return Some((i, Some(1))),
         };
         for k in 1..len {
-            let (lo, hi) = if k == 1 { (lo, hi) } else { (0x80, 0xbf) };
-            match bytes.get(i + k) {
-                Some(&b) if (lo..=hi).contains(&b) => {}
-                Some(_) => return Some((i, Some(k))),
-                None => return Some((i, None)),
+            let Some(&b) = bytes.get(i + k) else { return Some((i, None)) };
+            // A continuation byte; the second one's range is narrower after these leads
+            // (no overlong forms, no surrogates, nothing above U+10FFFF).
+            let ok = b & 0xc0 == 0x80
+                && (k > 1
+                    || match lead {
+                        0xe0 => b >= 0xa0,
+                        0xed => b < 0xa0,
+                        0xf0 => b >= 0x90,
+                        0xf4 => b < 0x90,
+                        _ => true,
+                    });
+            if !ok {
+                return Some((i, Some(k)));
             }
         }
         i += len;
@@ -142,11 +170,11 @@ mod tests {
     #[test]
     fn writes_pieces_in_order() {
         let mut t = Text::new();
-        t.str("at byte ").dec(0).str(", handle ").hex(0).str(", ").dec(1234);
+        t.str("at byte ").dec(0).str(", handle 0x").digits(0, 16).str(", ").dec(1234);
         assert_eq!(t.into_string(), "at byte 0, handle 0x0, 1234");
         let mut t = Text::new();
-        t.dec(u64::MAX).str(" ").hex(-2i32 as u32 as u64);
-        assert_eq!(t.into_string(), format!("{} {:#x}", u64::MAX, -2i32));
+        t.dec(usize::MAX).str(" 0x").digits(-2i32 as u32 as usize, 16);
+        assert_eq!(t.into_string(), format!("{} {:#x}", usize::MAX, -2i32));
     }
 
     /// Valid text with a byte replaced and a truncation: the interesting cases.
@@ -190,9 +218,9 @@ mod tests {
         }
 
         #[test]
-        fn integers_match_core_fmt(n in any::<u64>()) {
+        fn integers_match_core_fmt(n in any::<usize>()) {
             let mut t = Text::new();
-            t.dec(n).str(" ").hex(n);
+            t.dec(n).str(" 0x").digits(n, 16);
             prop_assert_eq!(t.into_string(), format!("{n} {n:#x}"));
         }
     }
