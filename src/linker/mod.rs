@@ -62,9 +62,6 @@ pub struct Library<H: Host> {
     pub global: bool,
     pub nodelete: bool,
     pub state: LibState,
-    /// When the library became `Ready` (0 for the main program): dependencies always before
-    /// their dependents, so exit destructors run in decreasing order of it.
-    pub ready_seq: u64,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
 }
@@ -89,7 +86,6 @@ impl<H: Host> Library<H> {
             global: false,
             nodelete: false,
             state: LibState::Loading,
-            ready_seq: 0,
             atexit: Vec::new(),
         }
     }
@@ -111,8 +107,10 @@ pub struct Linker<H: Host> {
     /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
     global_scope: Vec<Handle>,
     main: Option<Handle>,
-    /// The last [`Library::ready_seq`] handed out.
-    ready_seq: u64,
+    /// Live libraries that have become `Ready`, in that order: dependencies always before
+    /// their dependents, so destructors run from the back (handle-table slot order is no
+    /// guide: slots are reused, and a library takes its slot before its dependencies).
+    ready_order: Vec<Handle>,
     /// Libraries linked into the component, if it has a link-time table.
     linktime: Option<Libraries<'static>>,
     /// Table ranges `(start, len)` of unloaded libraries, reused before the table grows;
@@ -137,7 +135,7 @@ impl<H: Host> Linker<H> {
             by_name: names::Names::default(),
             global_scope: Vec::new(),
             main: None,
-            ready_seq: 0,
+            ready_order: Vec::new(),
             linktime: None,
             cxa_atexit_slot: 0,
             free_slots: Vec::new(),
@@ -190,6 +188,7 @@ impl<H: Host> Linker<H> {
     #[inline(never)]
     pub(crate) fn discard(&mut self, h: Handle, named: bool) {
         if let Some(lib) = self.libs.remove(h) {
+            self.ready_order.retain(|&r| r != h);
             if named {
                 self.by_name.remove(&lib.name);
             }
