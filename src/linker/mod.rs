@@ -113,7 +113,7 @@ pub struct Linker<H: Host> {
     ready_order: Vec<Handle>,
     /// Libraries linked into the component, if it has a link-time table.
     linktime: Option<Libraries<'static>>,
-    /// Table ranges `(start, len)` of unloaded libraries, reused before the table grows;
+    /// Table ranges `[start, end)` of unloaded libraries, reused before the table grows;
     /// sorted by start, adjacent ranges merged.
     free_slots: Vec<(u32, u32)>,
     /// Table index of the `__cxa_atexit` side modules are bound to (libdl's own, so that
@@ -146,40 +146,35 @@ impl<H: Host> Linker<H> {
     pub(crate) fn reserve_slots(&mut self, count: u32, align: u32) -> Result<u32, crate::host::HostError> {
         let mask = align - 1;
         for i in 0..self.free_slots.len() {
-            let (start, len) = self.free_slots[i];
-            let base = match start.checked_add(mask) {
-                Some(b) => b & !mask,
-                None => continue,
-            };
-            let end = start + len;
+            let (start, end) = self.free_slots[i];
+            let Some(base) = start.checked_add(mask).map(|b| b & !mask) else { continue };
             if base.checked_add(count).is_some_and(|e| e <= end) {
                 self.free_slots.remove(i);
-                self.free_range(start, base - start);
-                self.free_range(base + count, end - base - count);
+                self.free_range(start, base);
+                self.free_range(base + count, end);
                 return Ok(base);
             }
         }
         let first = self.host.grow_table(count + mask)?;
         let base = (first + mask) & !mask;
-        self.free_range(first, base - first);
+        self.free_range(first, base);
         Ok(base)
     }
 
-    /// Adds `[start, start + len)` to the free ranges, merging it with its neighbours.
-    fn free_range(&mut self, start: u32, len: u32) {
-        if len == 0 {
+    /// Adds `[start, end)` to the free ranges, merging it with its neighbours.
+    fn free_range(&mut self, start: u32, end: u32) {
+        if start == end {
             return;
         }
-        let i = self.free_slots.partition_point(|&(s, _)| s < start);
-        let (mut start, mut end) = (start, start + len);
-        if i < self.free_slots.len() && self.free_slots[i].0 == end {
-            end += self.free_slots.remove(i).1;
-        }
-        if i > 0 && self.free_slots[i - 1].0 + self.free_slots[i - 1].1 == start {
-            start = self.free_slots.remove(i - 1).0;
-            self.free_slots.insert(i - 1, (start, end - start));
+        let v = &mut self.free_slots;
+        let i = v.partition_point(|&(s, _)| s < start);
+        let joins_next = v.get(i).is_some_and(|r| r.0 == end);
+        if i > 0 && v[i - 1].1 == start {
+            v[i - 1].1 = if joins_next { v.remove(i).1 } else { end };
+        } else if joins_next {
+            v[i].0 = start;
         } else {
-            self.free_slots.insert(i, (start, end - start));
+            v.insert(i, (start, end));
         }
     }
 
@@ -201,7 +196,7 @@ impl<H: Host> Linker<H> {
         let ranges = lib.stubs.iter().map(|&s| (s, 1));
         for (start, len) in ranges.chain((lib.table_size > 0).then_some((lib.table_base, lib.table_size))) {
             self.host.release_slots(start, len);
-            self.free_range(start, len);
+            self.free_range(start, start + len);
         }
         if lib.mem_reserved > 0 {
             self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
