@@ -45,13 +45,15 @@ impl<H: Host> Linker<H> {
 
     /// Finds what is reachable from the roots and starts unloading everything else.
     fn unload_unreachable(&mut self) -> Closing {
-        // The roots, then everything they reach through NEEDED edges, each once.
-        let mut live: Vec<Handle> = self
-            .libs
-            .iter()
-            .filter(|(_, l)| l.state == LibState::Ready && (l.refs > 0 || l.nodelete))
-            .map(|(h, _)| h)
-            .collect();
+        // The roots, then everything they reach through NEEDED edges, each once. (The main
+        // program, a root, is not in `ready_order`; it has no NEEDED edges.)
+        let mut live: Vec<Handle> = Vec::new();
+        for &h in &self.ready_order {
+            let l = self.libs.get(h).expect("live");
+            if l.state == LibState::Ready && (l.refs > 0 || l.nodelete) {
+                live.push(h);
+            }
+        }
         let mut i = 0;
         while let Some(&h) = live.get(i) {
             for &d in self.libs.get(h).map_or(&[][..], |l| &l.deps) {
