@@ -68,7 +68,9 @@ impl<H: Host> Linker<H> {
             let lib = self.libs.get_mut(h).expect("live");
             if lib.state == LibState::Ready && !live.contains(&h) {
                 lib.state = LibState::Closing;
-                closing.dtors.extend(lib.atexit.drain(..).rev());
+                while let Some(d) = lib.atexit.pop() {
+                    closing.dtors.push(d);
+                }
                 self.by_name.remove(&lib.name);
                 closing.libs.push(h);
             }
@@ -104,7 +106,9 @@ impl<H: Host> Linker<H> {
         let mut out = Vec::new();
         for &h in self.ready_order.iter().rev() {
             if let Some(lib) = self.libs.get_mut(h) {
-                out.extend(lib.atexit.drain(..).rev());
+                while let Some(d) = lib.atexit.pop() {
+                    out.push(d);
+                }
             }
         }
         out
