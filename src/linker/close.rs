@@ -72,10 +72,12 @@ impl<H: Host> Linker<H> {
                     closing.dtors.push(d);
                 }
                 self.by_name.remove(&lib.name);
+                if let Some(i) = self.global_scope.iter().position(|&g| g == h) {
+                    self.global_scope.remove(i);
+                }
                 closing.libs.push(h);
             }
         }
-        self.global_scope.retain(|g| !closing.libs.contains(g));
         closing
     }
 
