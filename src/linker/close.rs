@@ -72,9 +72,7 @@ impl<H: Host> Linker<H> {
                     closing.dtors.push(d);
                 }
                 self.by_name.remove(&lib.name);
-                if let Some(i) = self.global_scope.iter().position(|&g| g == h) {
-                    self.global_scope.remove(i);
-                }
+                super::remove_handle(&mut self.global_scope, h);
                 closing.libs.push(h);
             }
         }

@@ -183,7 +183,7 @@ impl<H: Host> Linker<H> {
     #[inline(never)]
     pub(crate) fn discard(&mut self, h: Handle, named: bool) {
         if let Some(lib) = self.libs.remove(h) {
-            self.ready_order.retain(|&r| r != h);
+            remove_handle(&mut self.ready_order, h);
             if named {
                 self.by_name.remove(&lib.name);
             }
@@ -332,6 +332,13 @@ impl<H: Host> Linker<H> {
     /// Current reference count of a library (for tests and diagnostics).
     pub fn refcount(&self, raw: usize) -> Option<u32> {
         Handle::from_raw(raw).and_then(|h| self.libs.get(h)).map(|l| l.refs)
+    }
+}
+
+/// Takes `h` out of `list` (where it is at most once), keeping the order of the rest.
+fn remove_handle(list: &mut Vec<Handle>, h: Handle) {
+    if let Some(i) = list.iter().position(|&x| x == h) {
+        list.remove(i);
     }
 }
 
