@@ -193,10 +193,15 @@ impl<H: Host> Linker<H> {
 
     /// Gives an unloaded (or never completed) library's table slots and memory back.
     pub(crate) fn release_resources(&mut self, lib: &Library<H>) {
-        let ranges = lib.stubs.iter().map(|&s| (s, 1));
-        for (start, len) in ranges.chain((lib.table_size > 0).then_some((lib.table_base, lib.table_size))) {
+        let mut release = |start, len| {
             self.host.release_slots(start, len);
             self.free_range(start, start + len);
+        };
+        for &s in &lib.stubs {
+            release(s, 1);
+        }
+        if lib.table_size > 0 {
+            release(lib.table_base, lib.table_size);
         }
         if lib.mem_reserved > 0 {
             self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
