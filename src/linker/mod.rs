@@ -299,9 +299,10 @@ impl<H: Host> Linker<H> {
             lib.nodelete = true;
         }
         if flags.contains(RtldFlags::GLOBAL) {
-            let group = lib.group.clone();
-            for member in group {
+            let mut i = 0;
+            while let Some(&member) = self.libs.get(h).and_then(|l| l.group.get(i)) {
                 self.make_global(member);
+                i += 1;
             }
         }
     }
