@@ -45,23 +45,15 @@ impl<H: Host> Linker<H> {
 
     /// Finds what is reachable from the roots and starts unloading everything else.
     fn unload_unreachable(&mut self) -> Closing {
-        // The roots, then everything they reach through NEEDED edges, each once. (The main
-        // program, a root, is not in `ready_order`; it has no NEEDED edges.)
+        // What the roots reach through NEEDED edges: their local scopes (each library's is
+        // itself and all it reaches, complete once its `dlopen` has succeeded). The main
+        // program, a root, is not in `ready_order`; it has no NEEDED edges.
         let mut live: Vec<Handle> = Vec::new();
         for &h in &self.ready_order {
             let l = self.libs.get(h).expect("live");
             if l.state == LibState::Ready && (l.refs > 0 || l.nodelete) {
-                live.push(h);
+                live.extend_from_slice(&l.group);
             }
-        }
-        let mut i = 0;
-        while let Some(&h) = live.get(i) {
-            for &d in self.libs.get(h).map_or(&[][..], |l| &l.deps) {
-                if !live.contains(&d) {
-                    live.push(d);
-                }
-            }
-            i += 1;
         }
         let mut closing = Closing::default();
         for &h in self.ready_order.iter().rev() {
