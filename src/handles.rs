@@ -6,7 +6,6 @@
 //! (its library closed, its slot reused) fail validation instead of reaching another library.
 //! Freed slots are reused oldest-first, so a slot's generation advances as slowly as possible.
 
-use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 const TAG: u32 = 0x8000_0000;
@@ -54,28 +53,36 @@ impl Handle {
 struct Slot<T> {
     generation: u32,
     value: Option<T>,
+    /// While free: the slot freed after this one ([`NONE`] if it is the newest).
+    next_free: usize,
 }
+
+/// No slot: the end of the free queue.
+const NONE: usize = usize::MAX;
 
 /// Generational slot map.
 pub struct HandleTable<T> {
     slots: Vec<Slot<T>>,
-    free: VecDeque<usize>,
+    /// Free slots as a queue threaded through [`Slot::next_free`]: the oldest ([`NONE`] when
+    /// there is none) and the newest (meaningless when there is none).
+    free_head: usize,
+    free_tail: usize,
     live: usize,
 }
 
 impl<T> Default for HandleTable<T> {
     fn default() -> Self {
-        HandleTable { slots: Vec::new(), free: VecDeque::new(), live: 0 }
+        HandleTable { slots: Vec::new(), free_head: NONE, free_tail: NONE, live: 0 }
     }
 }
 
 impl<T> HandleTable<T> {
     /// Stores `value`; gives it back when the table is full.
     pub fn insert(&mut self, value: T) -> Result<Handle, T> {
-        let index = match self.free.pop_front() {
-            Some(i) => i,
+        let index = match self.slots.get(self.free_head) {
+            Some(slot) => core::mem::replace(&mut self.free_head, slot.next_free),
             None if self.slots.len() < MAX_ENTRIES => {
-                self.slots.push(Slot { generation: 0, value: None });
+                self.slots.push(Slot { generation: 0, value: None, next_free: NONE });
                 self.slots.len() - 1
             }
             None => return Err(value),
@@ -111,7 +118,13 @@ impl<T> HandleTable<T> {
         }
         let value = slot.value.take()?;
         slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
-        self.free.push_back(h.index());
+        slot.next_free = NONE;
+        if self.free_head == NONE {
+            self.free_head = h.index();
+        } else if let Some(tail) = self.slots.get_mut(self.free_tail) {
+            tail.next_free = h.index();
+        }
+        self.free_tail = h.index();
         self.live -= 1;
         Some(value)
     }
@@ -193,6 +206,24 @@ mod tests {
         t.remove(hs[2]);
         t.remove(hs[0]);
         assert_eq!(t.insert(9).unwrap().index(), hs[2].index());
+    }
+
+    #[test]
+    fn free_queue_empties_and_refills_in_order() {
+        let mut t = HandleTable::default();
+        let mut hs: Vec<_> = (0..4).map(|i| t.insert(i).unwrap()).collect();
+        for round in 0..3 {
+            // Free in the order 1, 3, 0, 2; the queue hands them back in that order.
+            for &k in &[1, 3, 0, 2] {
+                t.remove(hs[k]);
+            }
+            for &k in &[1, 3, 0, 2] {
+                hs[k] = t.insert(round).unwrap();
+                assert_eq!(hs[k].index(), k);
+            }
+            assert_eq!(t.capacity_used(), 4, "the queue is empty: the next insert grows");
+        }
+        assert_eq!(t.insert(9).unwrap().index(), 4);
     }
 
     #[test]

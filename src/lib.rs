@@ -10,8 +10,8 @@
 //! - [`dylink`]: the `dylink.0` parser. [`search`]: library search paths.
 //! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables.
 //! - [`error`]: the typed errors `dlerror` reports. [`flags`]: `RTLD_*`.
-//! - `text` / `sort`: a tiny message writer and heapsort, in place of `core::fmt` and
-//!   `core`'s sorts, which would be most of `libdl.so`'s code.
+//! - `text`: a tiny message writer, in place of `core::fmt`, which would be most of
+//!   `libdl.so`'s code.
 //! - [`linktime`]: the library table of components made by `wasm-tools component link`.
 //! - `model` (tests and the `model` feature only): an in-memory host for tests and fuzzing.
 //! - `loader` / `runtime` (wasm only): the `wasi:module-loader` bindings, the process-wide
@@ -42,7 +42,6 @@ pub mod search;
 pub mod sections;
 pub mod symbols;
 
-mod sort;
 mod text;
 
 #[cfg(target_arch = "wasm32")]

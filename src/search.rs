@@ -15,33 +15,30 @@ use alloc::vec::Vec;
 #[allow(clippy::single_char_add_str)]
 pub fn normalize(path: &str) -> String {
     let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
+    // The kept parts, `/`-separated (with a leading `/` if absolute): first any `..` that
+    // climb above a relative start, then `named` parts that a later `..` removes again.
+    let mut out = String::with_capacity(path.len());
+    let mut named = 0;
     for part in pieces(path, b'/') {
         match part {
             "" | "." => {}
-            ".." => match parts.last() {
-                Some(&p) if p != ".." => {
-                    parts.pop();
+            ".." if named > 0 => {
+                // The last part goes, with the `/` before it (if it has one).
+                out.truncate(out.bytes().rposition(|b| b == b'/').unwrap_or(0));
+                named -= 1;
+            }
+            ".." if absolute => {}
+            p => {
+                if absolute || !out.is_empty() {
+                    out.push_str("/");
                 }
-                _ if absolute => {}
-                _ => parts.push(".."),
-            },
-            p => parts.push(p),
+                out.push_str(p);
+                named += usize::from(p != "..");
+            }
         }
-    }
-    let mut out = String::with_capacity(path.len());
-    if absolute {
-        out.push_str("/");
-    }
-    // (By hand, not `parts.join("/")`: that brings in `alloc`'s generic join.)
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push_str("/");
-        }
-        out.push_str(p);
     }
     if out.is_empty() {
-        out.push_str(".");
+        out.push_str(if absolute { "/" } else { "." });
     }
     out
 }

@@ -10,11 +10,10 @@
 //! released ([`Linker::finish_close`]).
 //! POSIX: <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlclose.html>.
 
-use super::{LibState, Library, Linker};
+use super::{LibState, Linker};
 use crate::error::{DlError, ErrorKind};
 use crate::handles::Handle;
 use crate::host::Host;
-use alloc::vec;
 use alloc::vec::Vec;
 
 /// Libraries being unloaded, and the destructors to run before [`Linker::finish_close`].
@@ -44,33 +43,31 @@ impl<H: Host> Linker<H> {
         Ok(self.unload_unreachable())
     }
 
-    /// Marks what is reachable from the roots and starts unloading everything else.
+    /// Finds what is reachable from the roots and starts unloading everything else.
     fn unload_unreachable(&mut self) -> Closing {
-        // Marks by handle-table slot; only live handles are marked, so a slot's mark is its
-        // current library's.
-        let mut reachable = vec![false; self.libs.capacity_used()];
-        let mut stack: Vec<Handle> = self
-            .libs
-            .iter()
-            .filter(|(_, l)| l.state == LibState::Ready && (l.refs > 0 || l.nodelete))
-            .map(|(h, _)| h)
-            .collect();
-        while let Some(h) = stack.pop() {
-            let Some(lib) = self.libs.get(h) else { continue };
-            if !core::mem::replace(&mut reachable[h.slot()], true) {
-                stack.extend(lib.deps.iter().copied());
+        // What the roots reach through NEEDED edges: their local scopes (each library's is
+        // itself and all it reaches, complete once its `dlopen` has succeeded). The main
+        // program, a root, is not in `ready_order`; it has no NEEDED edges.
+        let mut live: Vec<Handle> = Vec::new();
+        for &h in &self.ready_order {
+            let l = self.libs.get(h).expect("live");
+            if l.state == LibState::Ready && (l.refs > 0 || l.nodelete) {
+                live.extend_from_slice(&l.group);
             }
         }
-        let dead = self.newest_first(&|h, l| l.state == LibState::Ready && !reachable[h.slot()]);
         let mut closing = Closing::default();
-        for h in dead {
+        for &h in self.ready_order.iter().rev() {
             let lib = self.libs.get_mut(h).expect("live");
-            lib.state = LibState::Closing;
-            closing.dtors.extend(lib.atexit.drain(..).rev());
-            self.by_name.remove(&lib.name);
-            closing.libs.push(h);
+            if lib.state == LibState::Ready && !live.contains(&h) {
+                lib.state = LibState::Closing;
+                while let Some(d) = lib.atexit.pop() {
+                    closing.dtors.push(d);
+                }
+                self.by_name.remove(&lib.name);
+                super::remove_handle(&mut self.global_scope, h);
+                closing.libs.push(h);
+            }
         }
-        self.global_scope.retain(|g| !closing.libs.contains(g));
         closing
     }
 
@@ -96,26 +93,16 @@ impl<H: Host> Linker<H> {
     }
 
     /// Destructors of every library still loaded, for program exit: the library that became
-    /// ready last first, so dependents go before their dependencies (handle-table slot order
-    /// is no guide: slots are reused, and a library takes its slot before its dependencies).
+    /// ready last first, so dependents go before their dependencies.
     pub fn take_all_atexit(&mut self) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
-        for h in self.newest_first(&|_, _| true) {
+        for &h in self.ready_order.iter().rev() {
             if let Some(lib) = self.libs.get_mut(h) {
-                out.extend(lib.atexit.drain(..).rev());
+                while let Some(d) = lib.atexit.pop() {
+                    out.push(d);
+                }
             }
         }
         out
-    }
-}
-
-impl<H: Host> Linker<H> {
-    /// The libraries `keep` accepts, the one that became ready last first (one copy for both
-    /// callers).
-    fn newest_first(&self, keep: &dyn Fn(Handle, &Library<H>) -> bool) -> Vec<Handle> {
-        let mut libs: Vec<(u64, Handle)> =
-            self.libs.iter().filter(|&(h, l)| keep(h, l)).map(|(h, l)| (l.ready_seq, h)).collect();
-        crate::sort::sort_by(&mut libs, |a, b| a.0 > b.0);
-        libs.into_iter().map(|(_, h)| h).collect()
     }
 }

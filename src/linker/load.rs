@@ -93,9 +93,9 @@ impl<H: Host> Linker<H> {
         }
         let symbols = SymbolTable::from_resolved(entry.symbols().map(|s| (s.name, s.value)));
         let mut lib = Library::new(lib_name.clone(), symbols);
-        self.ready_seq += 1;
-        (lib.state, lib.nodelete, lib.ready_seq) = (LibState::Ready, true, self.ready_seq);
+        (lib.state, lib.nodelete) = (LibState::Ready, true);
         let h = self.insert(lib)?;
+        self.ready_order.push(h);
         self.by_name.insert(lib_name, h);
         Ok(Some(h))
     }
@@ -176,9 +176,8 @@ impl<H: Host> Linker<H> {
                 txn.init.push(slot);
             }
         }
-        self.ready_seq += 1;
-        let lib = self.libs.get_mut(h).expect("live");
-        (lib.state, lib.ready_seq) = (LibState::Ready, self.ready_seq);
+        self.libs.get_mut(h).expect("live").state = LibState::Ready;
+        self.ready_order.push(h);
         Ok(h)
     }
 

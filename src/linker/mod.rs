@@ -62,9 +62,6 @@ pub struct Library<H: Host> {
     pub global: bool,
     pub nodelete: bool,
     pub state: LibState,
-    /// When the library became `Ready` (0 for the main program): dependencies always before
-    /// their dependents, so exit destructors run in decreasing order of it.
-    pub ready_seq: u64,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
 }
@@ -89,7 +86,6 @@ impl<H: Host> Library<H> {
             global: false,
             nodelete: false,
             state: LibState::Loading,
-            ready_seq: 0,
             atexit: Vec::new(),
         }
     }
@@ -111,11 +107,13 @@ pub struct Linker<H: Host> {
     /// Main program first, then `RTLD_GLOBAL` libraries in the order they became global.
     global_scope: Vec<Handle>,
     main: Option<Handle>,
-    /// The last [`Library::ready_seq`] handed out.
-    ready_seq: u64,
+    /// Live libraries that have become `Ready`, in that order: dependencies always before
+    /// their dependents, so destructors run from the back (handle-table slot order is no
+    /// guide: slots are reused, and a library takes its slot before its dependencies).
+    ready_order: Vec<Handle>,
     /// Libraries linked into the component, if it has a link-time table.
     linktime: Option<Libraries<'static>>,
-    /// Table ranges `(start, len)` of unloaded libraries, reused before the table grows;
+    /// Table ranges `[start, end)` of unloaded libraries, reused before the table grows;
     /// sorted by start, adjacent ranges merged.
     free_slots: Vec<(u32, u32)>,
     /// Table index of the `__cxa_atexit` side modules are bound to (libdl's own, so that
@@ -137,7 +135,7 @@ impl<H: Host> Linker<H> {
             by_name: names::Names::default(),
             global_scope: Vec::new(),
             main: None,
-            ready_seq: 0,
+            ready_order: Vec::new(),
             linktime: None,
             cxa_atexit_slot: 0,
             free_slots: Vec::new(),
@@ -148,40 +146,35 @@ impl<H: Host> Linker<H> {
     pub(crate) fn reserve_slots(&mut self, count: u32, align: u32) -> Result<u32, crate::host::HostError> {
         let mask = align - 1;
         for i in 0..self.free_slots.len() {
-            let (start, len) = self.free_slots[i];
-            let base = match start.checked_add(mask) {
-                Some(b) => b & !mask,
-                None => continue,
-            };
-            let end = start + len;
+            let (start, end) = self.free_slots[i];
+            let Some(base) = start.checked_add(mask).map(|b| b & !mask) else { continue };
             if base.checked_add(count).is_some_and(|e| e <= end) {
                 self.free_slots.remove(i);
-                self.free_range(start, base - start);
-                self.free_range(base + count, end - base - count);
+                self.free_range(start, base);
+                self.free_range(base + count, end);
                 return Ok(base);
             }
         }
         let first = self.host.grow_table(count + mask)?;
         let base = (first + mask) & !mask;
-        self.free_range(first, base - first);
+        self.free_range(first, base);
         Ok(base)
     }
 
-    /// Adds `[start, start + len)` to the free ranges, merging it with its neighbours.
-    fn free_range(&mut self, start: u32, len: u32) {
-        if len == 0 {
+    /// Adds `[start, end)` to the free ranges, merging it with its neighbours.
+    fn free_range(&mut self, start: u32, end: u32) {
+        if start == end {
             return;
         }
-        let i = self.free_slots.partition_point(|&(s, _)| s < start);
-        let (mut start, mut end) = (start, start + len);
-        if i < self.free_slots.len() && self.free_slots[i].0 == end {
-            end += self.free_slots.remove(i).1;
-        }
-        if i > 0 && self.free_slots[i - 1].0 + self.free_slots[i - 1].1 == start {
-            start = self.free_slots.remove(i - 1).0;
-            self.free_slots.insert(i - 1, (start, end - start));
+        let v = &mut self.free_slots;
+        let i = v.partition_point(|&(s, _)| s < start);
+        let joins_next = v.get(i).is_some_and(|r| r.0 == end);
+        if i > 0 && v[i - 1].1 == start {
+            v[i - 1].1 = if joins_next { v.remove(i).1 } else { end };
+        } else if joins_next {
+            v[i].0 = start;
         } else {
-            self.free_slots.insert(i, (start, end - start));
+            v.insert(i, (start, end));
         }
     }
 
@@ -190,6 +183,7 @@ impl<H: Host> Linker<H> {
     #[inline(never)]
     pub(crate) fn discard(&mut self, h: Handle, named: bool) {
         if let Some(lib) = self.libs.remove(h) {
+            remove_handle(&mut self.ready_order, h);
             if named {
                 self.by_name.remove(&lib.name);
             }
@@ -199,10 +193,15 @@ impl<H: Host> Linker<H> {
 
     /// Gives an unloaded (or never completed) library's table slots and memory back.
     pub(crate) fn release_resources(&mut self, lib: &Library<H>) {
-        let ranges = lib.stubs.iter().map(|&s| (s, 1));
-        for (start, len) in ranges.chain((lib.table_size > 0).then_some((lib.table_base, lib.table_size))) {
+        let mut release = |start, len| {
             self.host.release_slots(start, len);
-            self.free_range(start, len);
+            self.free_range(start, start + len);
+        };
+        for &s in &lib.stubs {
+            release(s, 1);
+        }
+        if lib.table_size > 0 {
+            release(lib.table_base, lib.table_size);
         }
         if lib.mem_reserved > 0 {
             self.host.free_memory(lib.mem_base, lib.mem_reserved, lib.mem_align);
@@ -300,9 +299,10 @@ impl<H: Host> Linker<H> {
             lib.nodelete = true;
         }
         if flags.contains(RtldFlags::GLOBAL) {
-            let group = lib.group.clone();
-            for member in group {
+            let mut i = 0;
+            while let Some(&member) = self.libs.get(h).and_then(|l| l.group.get(i)) {
                 self.make_global(member);
+                i += 1;
             }
         }
     }
@@ -338,6 +338,13 @@ impl<H: Host> Linker<H> {
     /// Current reference count of a library (for tests and diagnostics).
     pub fn refcount(&self, raw: usize) -> Option<u32> {
         Handle::from_raw(raw).and_then(|h| self.libs.get(h)).map(|l| l.refs)
+    }
+}
+
+/// Takes `h` out of `list` (where it is at most once), keeping the order of the rest.
+fn remove_handle(list: &mut Vec<Handle>, h: Handle) {
+    if let Some(i) = list.iter().position(|&x| x == h) {
+        list.remove(i);
     }
 }
 
