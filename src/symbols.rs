@@ -145,11 +145,11 @@ impl Indexed {
         self.find_by(names, key, |a, b| a == b)
     }
 
-    /// Adds an entry, within the capacity the table was made with (every constructor knows
-    /// how many names it may add).
-    fn push(&mut self, hash: u64, entry: Entry) {
-        if self.index.insert(hash, self.entries.len()) {
-            self.entries.push(entry);
+    /// Adds `name`, at byte `start` of the table's name buffer, within the capacity the table
+    /// was made with (every constructor knows how many names it may add).
+    fn push(&mut self, name: &[u8], start: usize, sym: Symbol) {
+        if self.index.insert(hash_bytes(name), self.entries.len()) {
+            self.entries.push(Entry { start: start as u32, len: name.len() as u32, sym: Cell::new(sym) });
         }
     }
 }
@@ -262,8 +262,7 @@ impl SymbolTable {
                 Some(_) => {}
                 None => {
                     if let Some(sym) = exported_symbol(bytes, kind) {
-                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym: Cell::new(sym) };
-                        index.push(hash_bytes(bytes), entry);
+                        index.push(bytes, at.start, sym);
                     }
                 }
             }
@@ -333,9 +332,8 @@ impl SymbolTable {
     /// the order they were added in.
     fn insert(&mut self, name: &[u8], sym: Symbol) {
         let Some(t) = self.entries.get_mut() else { return };
-        let start = self.names.len() as u32;
+        t.push(name, self.names.len(), sym);
         self.names.extend_from_slice(name);
-        t.push(hash_bytes(name), Entry { start, len: name.len() as u32, sym: Cell::new(sym) });
     }
 
     /// A one-off lookup (out of line: only [`SymbolTable::get_hashed`], `dlsym`'s path, has
