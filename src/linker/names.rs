@@ -27,11 +27,8 @@ impl Names {
 
     /// Maps `name` to `h` (replacing what it mapped to).
     pub(super) fn insert(&mut self, name: String, h: Handle) {
-        let hash = hash(&name);
-        match self.find(hash, &name) {
-            Some(i) => self.entries[i].1 = h,
-            None => self.entries.push((hash, h, name)),
-        }
+        self.remove(&name);
+        self.entries.push((hash(&name), h, name));
     }
 
     pub(super) fn remove(&mut self, name: &str) {
