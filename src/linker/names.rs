@@ -16,12 +16,13 @@ pub(super) struct Names {
 
 impl Names {
     /// The position of `name`'s entry, found by its hash.
-    fn find(&self, hash: u32, name: &str) -> Option<usize> {
+    fn find(&self, name: &str) -> Option<usize> {
+        let hash = hash(name);
         self.entries.iter().position(|e| e.0 == hash && e.2 == name)
     }
 
     pub(super) fn get(&self, name: &str) -> Option<Handle> {
-        let i = self.find(hash(name), name)?;
+        let i = self.find(name)?;
         Some(self.entries[i].1)
     }
 
@@ -32,7 +33,7 @@ impl Names {
     }
 
     pub(super) fn remove(&mut self, name: &str) {
-        if let Some(i) = self.find(hash(name), name) {
+        if let Some(i) = self.find(name) {
             self.entries.swap_remove(i);
         }
     }
