@@ -314,11 +314,13 @@ pub unsafe fn read_table(root: *const u8) -> Option<Libraries<'static>> {
     // misaligned table harmless.
     let array = u32::from_le(unsafe { core::ptr::read_unaligned(root.wrapping_add(4) as *const u32) });
     // First the library array and the root, to find the lowest address the table refers to;
-    // then everything from there.
+    // then the same table over everything from there (`low` is at most `array`, so the
+    // records checked in the first view are in the second).
     // SAFETY: both ranges lie between an address the table refers to and the root record.
     let records = parse_table(unsafe { memory(array, root_addr) }?, array, root_addr)?;
     let low = records.next_start(0);
-    parse_table(unsafe { memory(low, root_addr) }?, low, root_addr)
+    let mem = unsafe { memory(low, root_addr) }?;
+    Some(Libraries { view: View { mem, base: low }, ..records })
 }
 
 #[cfg(test)]
