@@ -80,12 +80,11 @@ pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     w
 }
 
-/// Hash of a byte string (its length is mixed in, so "a" and "a\0" differ).
+/// Hash of a byte string (its length is the initial state, so "a" and "a\0" differ).
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
+    let mut h = FxHasher(bytes.len() as u64);
     h.write(bytes);
-    h.write_usize(bytes.len());
     h.finish()
 }
 

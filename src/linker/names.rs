@@ -22,8 +22,7 @@ impl Names {
     }
 
     pub(super) fn get(&self, name: &str) -> Option<Handle> {
-        let i = self.find(name)?;
-        Some(self.entries[i].1)
+        self.entries.get(self.find(name)?).map(|e| e.1)
     }
 
     /// Maps `name` to `h` (replacing what it mapped to).
