@@ -86,30 +86,27 @@ pub struct Symbol<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbols<'a> {
     view: View<'a>,
-    /// Address of the next symbol record.
-    at: u32,
-    /// Records left, all inside the view.
-    left: u32,
+    /// The symbol records left (all inside the view).
+    records: &'a [u8],
 }
 
 impl<'a> Iterator for Symbols<'a> {
     type Item = Symbol<'a>;
 
     fn next(&mut self) -> Option<Symbol<'a>> {
-        while self.left > 0 {
-            let at = self.at;
-            self.at = at + SYMBOL_SIZE;
-            self.left -= 1;
-            let v = self.view;
-            if let Some(name) = v.bytes(v.word(at + 4), v.word(at)) {
-                return Some(Symbol { name, value: v.word(at + 8) });
+        while let Some((r, rest)) = self.records.split_first_chunk::<{ SYMBOL_SIZE as usize }>() {
+            self.records = rest;
+            // A record: name length, name address, value.
+            let word = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+            if let Some(name) = self.view.bytes(word(4), word(0)) {
+                return Some(Symbol { name, value: word(8) });
             }
         }
         None
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.left as usize))
+        (0, Some(self.records.len() / SYMBOL_SIZE as usize))
     }
 }
 
@@ -129,11 +126,8 @@ impl<'a> Library<'_, 'a> {
     pub fn symbols(&self) -> Symbols<'a> {
         let (t, v) = (self.table, self.table.view);
         let at = v.word(self.record + 12);
-        let mut left = v.word(self.record + 8).min(t.next_start(at).saturating_sub(at) / SYMBOL_SIZE);
-        if v.bytes(at, left * SYMBOL_SIZE).is_none() {
-            left = 0;
-        }
-        Symbols { view: v, at, left }
+        let left = v.word(self.record + 8).min(t.next_start(at).saturating_sub(at) / SYMBOL_SIZE);
+        Symbols { view: v, records: v.bytes(at, left * SYMBOL_SIZE).unwrap_or_default() }
     }
 
     /// The value of the exported symbol `name` (its first entry).
