@@ -1,71 +1,22 @@
 //! The crate's one hash function: the multiply-rotate scheme of rustc's FxHash, applied 8 bytes
-//! at a time, with a final mix. Names and handles come from the program and its libraries, not from an
+//! at a time, with a final mix. Names come from the program and its libraries, not from an
 //! adversary that could aim collisions at a table, and one 64-bit multiply per word is cheap
 //! on wasm32, where a 128-bit multiply (as in foldhash) is not. [`crate::index`] keys its
 //! slots with the low 32 bits of [`hash_bytes`].
 
-use core::hash::Hasher;
-
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
-/// Hash state.
-#[derive(Clone, Copy, Default)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline(always)]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline(always)]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut rest = bytes;
-        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-            self.add(u64::from_le_bytes(*word));
-            rest = tail;
-        }
-        if !rest.is_empty() {
-            self.add(tail_word(rest));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    /// The state, finalised with a xor-shift-multiply mix: the multiply alone leaves the low
-    /// bits (the index's slot number) depending only on the low bytes of each word, which are
-    /// the same for names sharing a prefix ("bfn_0".."bfn_9999" all collided).
-    #[inline(always)]
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h
-    }
+/// One round: the state rotated, the word mixed in, multiplied.
+#[inline(always)]
+fn add(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(K)
 }
 
 /// The last 1 to 7 bytes of a string as a little-endian word, read 4, 2 and 1 bytes at a time
 /// (a copy into a zeroed array is a `memcpy` call; a byte loop is up to 7 rounds), each piece
 /// split off the front (no index to check against the length).
 #[inline(always)]
-pub(crate) fn tail_word(rest: &[u8]) -> u64 {
+fn tail_word(rest: &[u8]) -> u64 {
     let (mut w, mut shift, mut rest) = (0u64, 0, rest);
     if let Some((x, r)) = rest.split_first_chunk::<4>() {
         (w, shift, rest) = (u64::from(u32::from_le_bytes(*x)), 32, r);
@@ -80,13 +31,24 @@ pub(crate) fn tail_word(rest: &[u8]) -> u64 {
     w
 }
 
-/// Hash of a byte string (its length is mixed in, so "a" and "a\0" differ).
+/// Hash of a byte string: its length is the initial state (so "a" and "a\0" differ), then a
+/// round per 8-byte word and one for the last 1 to 7 bytes, then a xor-shift-multiply mix (the
+/// multiply alone leaves the low bits, the index's slot number, depending only on the low
+/// bytes of each word, which are the same for names sharing a prefix: "bfn_0".."bfn_9999"
+/// all collided).
 #[inline]
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(bytes);
-    h.write_usize(bytes.len());
-    h.finish()
+    let (mut h, mut rest) = (bytes.len() as u64, bytes);
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        h = add(h, u64::from_le_bytes(*word));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        h = add(h, tail_word(rest));
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ h >> 33
 }
 
 #[cfg(test)]

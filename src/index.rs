@@ -54,7 +54,8 @@ impl HashIndex {
         HashIndex { slots: vec![0; (n * 2).next_power_of_two()] }
     }
 
-    /// The entries whose hash matches, in probe order, for the caller to compare keys
+    /// The entries whose hash matches, in probe order (for entries of equal hash, the order
+    /// they were inserted in: nothing is ever removed), for the caller to compare keys
     /// without a closure call per candidate (`dlsym`'s inner loop; opt-level "z" inlines
     /// nothing on its own).
     #[inline(always)]
@@ -65,7 +66,7 @@ impl HashIndex {
     }
 
     /// Records that `entry`, the caller's next entry (the index holds entries `0..entry`),
-    /// has this hash; the caller has checked that its key is new. `false` (and nothing
+    /// has this hash (a key already there stays first in its probes). `false` (and nothing
     /// recorded) past the capacity the index was made for.
     pub fn insert(&mut self, hash: u64, entry: usize) -> bool {
         if (entry + 1) * 2 > self.slots.len() {
@@ -117,6 +118,13 @@ mod tests {
         assert!(!ix.insert(hash(50, 32), 4), "past the capacity");
         assert_eq!(find(&ix, &keys, 40, 32), Some(3));
         assert_eq!(HashIndex::with_capacity(100).slots.len(), 256);
+        // Equal hashes come back in insertion order, wrapping around the end of the slots.
+        let mut ix = HashIndex::with_capacity(4);
+        for e in 0..4 {
+            assert!(ix.insert(7, e));
+        }
+        let mut probe = ix.probe(7);
+        assert_eq!([(); 5].map(|_| probe.next_match()), [Some(0), Some(1), Some(2), Some(3), None]);
         assert_eq!(HashIndex::with_capacity(0).slots.len(), 1);
     }
 

@@ -86,30 +86,27 @@ pub struct Symbol<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbols<'a> {
     view: View<'a>,
-    /// Address of the next symbol record.
-    at: u32,
-    /// Records left, all inside the view.
-    left: u32,
+    /// The symbol records left (all inside the view).
+    records: &'a [u8],
 }
 
 impl<'a> Iterator for Symbols<'a> {
     type Item = Symbol<'a>;
 
     fn next(&mut self) -> Option<Symbol<'a>> {
-        while self.left > 0 {
-            let at = self.at;
-            self.at = at + SYMBOL_SIZE;
-            self.left -= 1;
-            let v = self.view;
-            if let Some(name) = v.bytes(v.word(at + 4), v.word(at)) {
-                return Some(Symbol { name, value: v.word(at + 8) });
+        while let Some((r, rest)) = self.records.split_first_chunk::<{ SYMBOL_SIZE as usize }>() {
+            self.records = rest;
+            // A record: name length, name address, value.
+            let word = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+            if let Some(name) = self.view.bytes(word(4), word(0)) {
+                return Some(Symbol { name, value: word(8) });
             }
         }
         None
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.left as usize))
+        (0, Some(self.records.len() / SYMBOL_SIZE as usize))
     }
 }
 
@@ -129,11 +126,8 @@ impl<'a> Library<'_, 'a> {
     pub fn symbols(&self) -> Symbols<'a> {
         let (t, v) = (self.table, self.table.view);
         let at = v.word(self.record + 12);
-        let mut left = v.word(self.record + 8).min(t.next_start(at).saturating_sub(at) / SYMBOL_SIZE);
-        if v.bytes(at, left * SYMBOL_SIZE).is_none() {
-            left = 0;
-        }
-        Symbols { view: v, at, left }
+        let left = v.word(self.record + 8).min(t.next_start(at).saturating_sub(at) / SYMBOL_SIZE);
+        Symbols { view: v, records: v.bytes(at, left * SYMBOL_SIZE).unwrap_or_default() }
     }
 
     /// The value of the exported symbol `name` (its first entry).
@@ -173,45 +167,35 @@ pub fn basename(name: &[u8]) -> &[u8] {
 }
 
 impl<'a> Libraries<'a> {
-    /// Index of the library called `name`: an exact match of the linked name first, then a
-    /// match of basenames (so `./ext/libfoo.so` and `/lib/libfoo.so` find a library linked as
+    /// The library called `name`: an exact match of the linked name first, then a match of
+    /// basenames (so `./ext/libfoo.so` and `/lib/libfoo.so` find a library linked as
     /// `libfoo.so`). Where a name repeats, the first library of that name counts.
-    pub fn find(&self, name: &[u8]) -> Result<usize, FindError> {
+    pub fn find(&self, name: &[u8]) -> Result<Library<'_, 'a>, FindError> {
         let base = basename(name);
-        let mut found: Result<usize, FindError> = Err(FindError::NotFound);
-        let mut found_name: &[u8] = &[];
-        for i in 0..self.len() {
-            let Some(n) = self.name(i) else { continue };
-            if n == name {
-                return Ok(i);
+        let mut found = Err(FindError::NotFound);
+        for lib in self.libraries() {
+            if lib.name == name {
+                return Ok(lib);
             }
-            if base.is_empty() || basename(n) != base {
+            if base.is_empty() || basename(lib.name) != base {
                 continue;
             }
-            // `n` is not empty (its basename is not), so `found_name` is empty until a match.
-            if found_name.is_empty() {
-                (found, found_name) = (Ok(i), n);
-            } else if n != found_name {
-                found = Err(FindError::Ambiguous);
+            match found {
+                Err(FindError::NotFound) => found = Ok(lib),
+                Ok(first) if first.name != lib.name => found = Err(FindError::Ambiguous),
+                _ => {}
             }
         }
         found
     }
 
-    /// The name of the library at `index`, if its record is there and its name in the table.
-    fn name(&self, index: usize) -> Option<&'a [u8]> {
-        let record = self.record(index)?;
-        self.view.bytes(self.view.word(record + 4), self.view.word(record))
-    }
-
-    fn record(&self, index: usize) -> Option<u32> {
-        (index < self.len()).then(|| self.array + index as u32 * LIBRARY_SIZE)
-    }
-
-    /// The library at `index` (as returned by [`find`](Self::find)), unless its name is not in
-    /// the table.
+    /// The library at `index`, unless its record is not there or its name not in the table.
     pub fn get(&self, index: usize) -> Option<Library<'_, 'a>> {
-        Some(Library { name: self.name(index)?, record: self.record(index)?, table: self })
+        if index >= self.len() {
+            return None;
+        }
+        let (v, record) = (self.view, self.array + index as u32 * LIBRARY_SIZE);
+        Some(Library { name: v.bytes(v.word(record + 4), v.word(record))?, record, table: self })
     }
 
     /// The index of the library whose table record is at `record` (a handle from
@@ -314,11 +298,13 @@ pub unsafe fn read_table(root: *const u8) -> Option<Libraries<'static>> {
     // misaligned table harmless.
     let array = u32::from_le(unsafe { core::ptr::read_unaligned(root.wrapping_add(4) as *const u32) });
     // First the library array and the root, to find the lowest address the table refers to;
-    // then everything from there.
+    // then the same table over everything from there (`low` is at most `array`, so the
+    // records checked in the first view are in the second).
     // SAFETY: both ranges lie between an address the table refers to and the root record.
     let records = parse_table(unsafe { memory(array, root_addr) }?, array, root_addr)?;
     let low = records.next_start(0);
-    parse_table(unsafe { memory(low, root_addr) }?, low, root_addr)
+    let mem = unsafe { memory(low, root_addr) }?;
+    Some(Libraries { view: View { mem, base: low }, ..records })
 }
 
 #[cfg(test)]
@@ -395,6 +381,11 @@ pub(crate) mod tests {
         (buf, root)
     }
 
+    /// The index of the library [`Libraries::find`] finds.
+    fn index_of(t: &Libraries<'_>, name: &[u8]) -> Result<usize, FindError> {
+        t.find(name).map(|l| t.by_record(l.record).expect("a record of the table"))
+    }
+
     fn names(t: &Libraries<'_>) -> StdVec<StdVec<u8>> {
         t.libraries().map(|l| l.name.to_vec()).collect()
     }
@@ -408,7 +399,7 @@ pub(crate) mod tests {
         let t = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
         assert_eq!(t.len(), 2);
         assert_eq!(names(&t), [&b"libdep.so"[..], b"libside.so"]);
-        let side = t.get(t.find(b"libside.so").unwrap()).unwrap();
+        let side = t.find(b"libside.so").unwrap();
         assert_eq!(side.record, 0x1000b0);
         // The record says 8 symbols (tag exports counted); the array holds 5.
         assert_eq!(
@@ -428,9 +419,9 @@ pub(crate) mod tests {
         assert_eq!(side.symbol(b"side"), None);
         assert_eq!(side.symbol(b"side_fn\0"), None);
         assert_eq!(side.symbol(b"dep_fn"), None);
-        let dep = t.get(t.find(b"libdep.so").unwrap()).unwrap();
+        let dep = t.find(b"libdep.so").unwrap();
         assert_eq!(symbols(&dep), [("dep_fn", 3)]);
-        assert_eq!(t.by_record(0x1000a0), t.find(b"libdep.so").ok());
+        assert_eq!(t.by_record(0x1000a0), index_of(&t, b"libdep.so").ok());
         assert_eq!(t.by_record(0x1000a4), None);
         assert_eq!(t.by_record(0x1000c0), None);
         assert!(t.get(2).is_none());
@@ -462,17 +453,17 @@ pub(crate) mod tests {
         );
         let t = parse_table(&buf, 0x2000, root).unwrap();
         assert_eq!(
-            t.find(b"a/libx.so").map(|i| t.get(i).unwrap().name),
+            t.find(b"a/libx.so").map(|l| l.name),
             Ok(&b"a/libx.so"[..])
         );
         assert_eq!(t.find(b"libx.so"), Err(FindError::Ambiguous));
         assert_eq!(t.find(b"/lib/libx.so"), Err(FindError::Ambiguous));
         let y = t.find(b"./liby.so").unwrap();
-        assert_eq!(t.get(y).unwrap().name, b"c/liby.so");
-        assert_eq!(t.get(y).unwrap().symbols().count(), 0);
+        assert_eq!(y.name, b"c/liby.so");
+        assert_eq!(y.symbols().count(), 0);
         // An exact name wins over a basename shared with another library.
-        assert_eq!(t.get(t.find(b"libz.so").unwrap()).unwrap().name, b"libz.so");
-        assert_eq!(t.get(t.find(b"d/libz.so").unwrap()).unwrap().name, b"d/libz.so");
+        assert_eq!(t.find(b"libz.so").unwrap().name, b"libz.so");
+        assert_eq!(t.find(b"d/libz.so").unwrap().name, b"d/libz.so");
         assert_eq!(t.find(b"e/libz.so"), Err(FindError::Ambiguous));
     }
 
@@ -523,11 +514,11 @@ pub(crate) mod tests {
             let libs = if order { [libs[2], libs[1], libs[0]] } else { libs };
             let (buf, root) = build(0x1000, &libs);
             let t = parse_table(&buf, 0x1000, root).unwrap();
-            let tag = t.get(t.find(b"libtag.so").unwrap()).unwrap();
+            let tag = t.find(b"libtag.so").unwrap();
             assert_eq!(symbols(&tag), [("a_fn", 1), ("c_fn", 2)]);
-            let z = t.get(t.find(b"libz.so").unwrap()).unwrap();
+            let z = t.find(b"libz.so").unwrap();
             assert_eq!(symbols(&z), [("z", 3)]);
-            let none = t.get(t.find(b"libnone.so").unwrap()).unwrap();
+            let none = t.find(b"libnone.so").unwrap();
             assert_eq!(symbols(&none), []);
         }
     }
@@ -568,10 +559,10 @@ pub(crate) mod tests {
         ]);
         let t = parse_table(&m, 0, root).unwrap();
         assert_eq!(names(&t), [&b"b"[..], b"a", b"b", b"d/k", b"d/k"]);
-        assert_eq!(t.find(b"a"), Ok(1));
-        assert_eq!(t.find(b"b"), Ok(0));
-        assert_eq!(t.find(b"./b"), Ok(0));
-        assert_eq!(t.find(b"k"), Ok(3));
+        assert_eq!(index_of(&t, b"a"), Ok(1));
+        assert_eq!(index_of(&t, b"b"), Ok(0));
+        assert_eq!(index_of(&t, b"./b"), Ok(0));
+        assert_eq!(index_of(&t, b"k"), Ok(3));
         let b = t.get(0).unwrap();
         assert_eq!(symbols(&b), [("y", 10), ("x", 11), ("y", 12)]);
         assert_eq!(b.symbol(b"y"), Some(10));
@@ -614,13 +605,13 @@ pub(crate) mod tests {
             assert_eq!(t.find(b"libside.so"), Err(FindError::NotFound));
             assert!(t.get(1).is_none());
             assert_eq!(names(&t), [&b"libdep.so"[..]]);
-            assert_eq!(t.get(t.find(b"libdep.so").unwrap()).unwrap().symbol(b"dep_fn"), Some(3));
+            assert_eq!(t.find(b"libdep.so").unwrap().symbol(b"dep_fn"), Some(3));
         }
         // A symbol whose name is not in the table is not there; the others are.
         for v in [u32::MAX, 0xc8, 0x100] {
             let m = with(0x44, v); // libside's first symbol (side_calls_dep): name length
             let t = parse_table(&m, REAL_BASE, REAL_ROOT).unwrap();
-            let side = t.get(t.find(b"libside.so").unwrap()).unwrap();
+            let side = t.find(b"libside.so").unwrap();
             assert_eq!(side.symbol(b"side_calls_dep"), None);
             assert_eq!(side.symbols().count(), 4);
             assert_eq!(side.symbol(b"side_msg"), Some(0x134200));
@@ -629,14 +620,14 @@ pub(crate) mod tests {
         for v in [0x7000_0000, REAL_BASE - 12, REAL_ROOT, REAL_ROOT + 4, REAL_ROOT - 8] {
             let m = with(0xbc, v);
             let t = parse_table(&m, REAL_BASE, REAL_ROOT).unwrap();
-            let side = t.get(t.find(b"libside.so").unwrap()).unwrap();
+            let side = t.find(b"libside.so").unwrap();
             assert_eq!(side.symbols().count(), 0, "{v:#x}");
         }
         // A symbol array at the library array is empty; one inside it stops at the root.
         for (v, n) in [(REAL_BASE + 0xa0, 0), (REAL_BASE + 0xa4, 2)] {
             let m = with(0xbc, v);
             let t = parse_table(&m, REAL_BASE, REAL_ROOT).unwrap();
-            let side = t.get(t.find(b"libside.so").unwrap()).unwrap();
+            let side = t.find(b"libside.so").unwrap();
             assert_eq!(side.symbols().size_hint(), (0, Some(n)));
         }
     }

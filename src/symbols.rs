@@ -145,11 +145,11 @@ impl Indexed {
         self.find_by(names, key, |a, b| a == b)
     }
 
-    /// Adds an entry whose name is not in the table yet, within the capacity the table was
-    /// made with (every constructor knows how many names it may add).
-    fn push(&mut self, hash: u64, entry: Entry) {
-        if self.index.insert(hash, self.entries.len()) {
-            self.entries.push(entry);
+    /// Adds `name`, at byte `start` of the table's name buffer, within the capacity the table
+    /// was made with (every constructor knows how many names it may add).
+    fn push(&mut self, name: &[u8], start: usize, sym: Symbol) {
+        if self.index.insert(hash_bytes(name), self.entries.len()) {
+            self.entries.push(Entry { start: start as u32, len: name.len() as u32, sym: Cell::new(sym) });
         }
     }
 }
@@ -261,8 +261,7 @@ impl SymbolTable {
                 Some(_) => {}
                 None => {
                     if let Some(sym) = exported_symbol(bytes, kind) {
-                        let entry = Entry { start: at.start as u32, len: bytes.len() as u32, sym: Cell::new(sym) };
-                        index.push(hash_bytes(bytes), entry);
+                        index.push(bytes, at.start, sym);
                     }
                 }
             }
@@ -326,16 +325,14 @@ impl SymbolTable {
         &names[e.start as usize..(e.start + e.len) as usize]
     }
 
-    /// Adds `name` unless present (the first definition wins). Only for the tables built at
-    /// once (every constructor but `from_export_section`).
+    /// Adds `name`. Only for the tables built at once (every constructor but
+    /// `from_export_section`). A name added twice (a malformed link-time table) is in the
+    /// table twice, and lookups find the first: the index keeps, for entries of equal hash,
+    /// the order they were added in.
     fn insert(&mut self, name: &[u8], sym: Symbol) {
-        let key = Key::new(name);
         let Some(t) = self.entries.get_mut() else { return };
-        if t.find(&self.names, &key).is_none() {
-            let start = self.names.len() as u32;
-            self.names.extend_from_slice(name);
-            t.push(key.hash, Entry { start, len: name.len() as u32, sym: Cell::new(sym) });
-        }
+        t.push(name, self.names.len(), sym);
+        self.names.extend_from_slice(name);
     }
 
     /// A one-off lookup (out of line: only [`SymbolTable::get_hashed`], `dlsym`'s path, has

@@ -84,7 +84,7 @@ impl<H: Host> Linker<H> {
             return Ok(None);
         }
         let Some(table) = &self.linktime else { return Ok(None) };
-        let Some(entry) = table.find(name.as_bytes()).ok().and_then(|i| table.get(i)) else {
+        let Ok(entry) = table.find(name.as_bytes()) else {
             return Ok(None);
         };
         let lib_name = crate::text::lossy(entry.name);

@@ -299,7 +299,7 @@ fn link_time_table_libraries() {
     use crate::linktime::{parse_table, tests::{REAL, REAL_BASE, REAL_ROOT}};
     let (mut l, model) = setup(vec![]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
-    let side_fn = table.get(table.find(b"libside.so").unwrap()).unwrap().symbol(b"side_fn").unwrap();
+    let side_fn = table.find(b"libside.so").unwrap().symbol(b"side_fn").unwrap();
     l.set_linktime(table);
     // Instantiated with the component: RTLD_NOLOAD finds it; a path finds it by basename.
     let o = open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap();
@@ -331,7 +331,7 @@ fn runtime_library_imports_from_a_table_library() {
     let user = with_import(side(4, &["libdep.so"], &[]), "env", "dep_fn", ExternKind::Func);
     let (mut l, model) = setup(vec![("user.so", user)]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
-    let dep_fn = table.get(table.find(b"libdep.so").unwrap()).unwrap().symbol(b"dep_fn").unwrap();
+    let dep_fn = table.find(b"libdep.so").unwrap().symbol(b"dep_fn").unwrap();
     l.set_linktime(table);
     open(&mut l, "user.so", NOW).unwrap();
     assert_eq!(binding(&model, 1, "dep_fn"), ImportValue::FuncSlot(dep_fn));

@@ -435,6 +435,7 @@ pub fn linktime_table(data: &[u8]) {
     let root = base.wrapping_add(word(4));
     let mem = &data[8..];
     let Some(t) = parse_table(mem, base, root) else { return };
+    let index_of = |name: &[u8]| t.find(name).map(|l| t.by_record(l.record).expect("a record of the table"));
     let libs: Vec<(usize, _)> = (0..t.len()).filter_map(|i| Some((i, t.get(i)?))).collect();
     assert!(libs.iter().map(|&(_, l)| l).eq(t.libraries()));
     let inside = |s: &[u8]| {
@@ -445,11 +446,11 @@ pub fn linktime_table(data: &[u8]) {
         assert!(inside(lib.name));
         assert_eq!(t.by_record(lib.record), Some(i));
         let first = libs.iter().find(|(_, l)| l.name == lib.name).unwrap().0;
-        assert_eq!(t.find(lib.name), Ok(first));
+        assert_eq!(index_of(lib.name), Ok(first));
         let short = basename(lib.name);
         let exact = libs.iter().find(|(_, l)| l.name == short).map(|l| l.0);
         let others = libs.iter().any(|(_, l)| basename(l.name) == short && l.name != lib.name);
-        match t.find(short) {
+        match index_of(short) {
             Ok(j) if Some(j) == exact => {}
             Ok(j) => assert!(exact.is_none() && !others && t.get(j).unwrap().name == lib.name),
             Err(FindError::Ambiguous) => assert!(exact.is_none() && others),
