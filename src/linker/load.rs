@@ -23,8 +23,8 @@ pub(crate) struct Txn<C> {
     pub(crate) init: Vec<u32>,
     /// Bindings waiting for a library of this `dlopen` to be instantiated.
     late: Vec<Late>,
-    /// The `GOT.*` cells of every library this `dlopen` instantiated ([`ImportValue::Cell`]
-    /// and [`Fill::Cell`] are indices here), kept until the `dlopen` ends.
+    /// The `GOT.*` cells of every library this `dlopen` instantiated ([`Fill::Cell`] is an
+    /// index here), kept until the `dlopen` ends.
     cells: Vec<C>,
 }
 
@@ -247,11 +247,11 @@ impl<H: Host> Linker<H> {
             None => Vec::new(),
         };
         // One value per import, in import-section order.
-        let mut values = Vec::with_capacity(imports.len());
+        let mut values = H::Imports::default();
         for &imp in &imports {
-            values.push(self.bind(h, id, dylink, imp, txn)?);
+            self.bind(h, id, dylink, imp, txn, &mut values)?;
         }
-        self.host.instantiate(module, &values, &txn.cells).map_err(|e| DlError::from_host(id, e))
+        self.host.instantiate(module, values).map_err(|e| DlError::from_host(id, e))
     }
 
     /// Completes the bindings that were waiting for library `h` to be instantiated.
@@ -280,7 +280,7 @@ impl<H: Host> Linker<H> {
         sym.value().is_some() || self.libs.get(owner).is_some_and(|l| l.instance.is_some())
     }
 
-    /// Decides what one import is bound to.
+    /// Decides what one import is bound to, and appends that to `values`.
     fn bind(
         &mut self,
         h: Handle,
@@ -288,11 +288,12 @@ impl<H: Host> Linker<H> {
         dylink: &Dylink<'_>,
         imp: ImportDesc<'_>,
         txn: &mut Txn<H::Cell>,
-    ) -> Result<ImportValue, DlError> {
+        values: &mut H::Imports,
+    ) -> Result<(), DlError> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::import(ErrorKind::UnresolvedImport, id, imp.module, imp.name);
         let weak = dylink.is_weak_import(imp.module, imp.name);
-        Ok(match (imp.module, imp.name, imp.kind) {
+        let value = match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
             ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
             ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
@@ -355,10 +356,12 @@ impl<H: Host> Linker<H> {
                     None => return Err(unresolved()),
                 };
                 txn.cells.push(self.host.new_cell(value as i32));
-                ImportValue::Cell(cell)
+                ImportValue::Cell(&txn.cells[cell])
             }
             _ => return Err(unresolved()),
-        })
+        };
+        self.host.push_import(values, value);
+        Ok(())
     }
 
     /// A function export's table index, straight from the instance (not the symbol table, so
