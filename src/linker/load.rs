@@ -171,11 +171,10 @@ impl<H: Host> Linker<H> {
         let instance = self.bind_and_instantiate(h, id, &dylink, &module, txn)?;
         self.libs.get_mut(h).expect("live").instance = Some(instance);
         self.fill_late(h, id, txn)?;
-        for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
-            if let Some(slot) = self.export_slot(h, name) {
-                txn.init.push(slot);
-            }
-        }
+        // Data relocations, then constructors (not a loop over an array of the two names:
+        // each `&str` in it would cost a data relocation).
+        self.push_init(h, "__wasm_apply_data_relocs", txn);
+        self.push_init(h, "__wasm_call_ctors", txn);
         self.ready_seq += 1;
         let lib = self.libs.get_mut(h).expect("live");
         (lib.state, lib.ready_seq) = (LibState::Ready, self.ready_seq);
@@ -364,13 +363,13 @@ impl<H: Host> Linker<H> {
         Ok(())
     }
 
-    /// A function export's table index, straight from the instance (not the symbol table, so
-    /// linker-internal exports work too).
-    fn export_slot(&mut self, h: Handle, name: &str) -> Option<u32> {
-        let lib = self.libs.get(h)?;
-        match self.host.export_value(lib.instance.as_ref()?, name)? {
-            crate::host::ExportValue::FuncSlot(s) => Some(s),
-            _ => None,
+    /// Adds function export `name` of library `h` to the functions to run after commit, if
+    /// the library has it: its table index, straight from the instance (not the symbol table,
+    /// so linker-internal exports work too).
+    fn push_init(&mut self, h: Handle, name: &str, txn: &mut Txn<H::Cell>) {
+        let Some(instance) = self.libs.get(h).and_then(|l| l.instance.as_ref()) else { return };
+        if let Some(crate::host::ExportValue::FuncSlot(s)) = self.host.export_value(instance, name) {
+            txn.init.push(s);
         }
     }
 
