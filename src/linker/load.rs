@@ -291,7 +291,6 @@ impl<H: Host> Linker<H> {
     ) -> Result<(), DlError> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::import(ErrorKind::UnresolvedImport, id, imp.module, imp.name);
-        let weak = dylink.is_weak_import(imp.module, imp.name);
         let value = match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
             ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
@@ -301,30 +300,6 @@ impl<H: Host> Linker<H> {
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }
-            ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
-                Some((owner, sym)) if owner != h && sym.is_func() != Some(false) => {
-                    if self.available(owner, sym) {
-                        ImportValue::FuncSlot(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
-                    } else {
-                        // Defined by a library further up a dependency cycle: call through a
-                        // slot filled once that library is instantiated.
-                        let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
-                        self.libs.get_mut(h).expect("live").stubs.push(slot);
-                        let (module, name) = ("env", String::from(name));
-                        txn.late.push(Late { target: owner, module, name, fill: Fill::Slot(slot) });
-                        ImportValue::Indirect(slot)
-                    }
-                }
-                Some((owner, _)) if owner != h => {
-                    return Err(DlError::import(ErrorKind::ImportKind { expected: "a function" }, id, imp.module, imp.name))
-                }
-                _ if weak => {
-                    let mut t = crate::text::Text::new();
-                    t.str(id).str(": call to unresolved weak function ").str(name);
-                    ImportValue::Unresolved(t.into_string())
-                }
-                _ => return Err(unresolved()),
-            },
             ("env", name, ExternKind::Global) => {
                 // Other globals can only come from the caller (e.g. `__heap_base`).
                 let main = self.main.expect("main initialised");
@@ -336,26 +311,52 @@ impl<H: Host> Linker<H> {
                     _ => return Err(unresolved()),
                 }
             }
-            (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
-                let want_func = got == "GOT.func";
-                let got: &'static str = if want_func { "GOT.func" } else { "GOT.mem" };
-                let cell = txn.cells.len();
-                let value = match self.resolve_for(h, name.as_bytes()) {
+            // A function is bound to its table slot; a `GOT.*` entry to a cell holding the
+            // symbol's address or slot.
+            ("env", name, ExternKind::Func) | ("GOT.mem" | "GOT.func", name, ExternKind::Global) => {
+                let got = imp.kind == ExternKind::Global;
+                let want_func = imp.module != "GOT.mem";
+                // A function the library imports and defines itself is not bound to itself.
+                let found = self.resolve_for(h, name.as_bytes()).filter(|&(owner, _)| got || owner != h);
+                let mut late_slot = None;
+                let value = match found {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         let expected = if want_func { "a function" } else { "data" };
-                        return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, imp.name))
+                        return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, name));
                     }
-                    Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
-                        let name = String::from(name);
-                        txn.late.push(Late { target: owner, module: got, name, fill: Fill::Cell(cell) });
-                        0
+                    Some((owner, sym)) if owner != h && self.available(owner, sym) => {
+                        Some(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
                     }
-                    Some((owner, sym)) => self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?,
-                    None if weak => 0,
+                    // Defined by this library or by one further up a dependency cycle: known
+                    // once that library is instantiated. A function is called through a slot
+                    // filled then.
+                    Some((owner, _)) => {
+                        let (module, fill) = if got {
+                            (if want_func { "GOT.func" } else { "GOT.mem" }, Fill::Cell(txn.cells.len()))
+                        } else {
+                            let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
+                            self.libs.get_mut(h).expect("live").stubs.push(slot);
+                            late_slot = Some(slot);
+                            ("env", Fill::Slot(slot))
+                        };
+                        txn.late.push(Late { target: owner, module, name: String::from(name), fill });
+                        None
+                    }
+                    None if dylink.is_weak_import(imp.module, name) => None,
                     None => return Err(unresolved()),
                 };
-                txn.cells.push(self.host.new_cell(value as i32));
-                ImportValue::Cell(&txn.cells[cell])
+                if got {
+                    txn.cells.push(self.host.new_cell(value.unwrap_or(0) as i32));
+                    ImportValue::Cell(&txn.cells[txn.cells.len() - 1])
+                } else if let Some(v) = value {
+                    ImportValue::FuncSlot(v)
+                } else if let Some(slot) = late_slot {
+                    ImportValue::Indirect(slot)
+                } else {
+                    let mut t = crate::text::Text::new();
+                    t.str(id).str(": call to unresolved weak function ").str(name);
+                    ImportValue::Unresolved(t.into_string())
+                }
             }
             _ => return Err(unresolved()),
         };
