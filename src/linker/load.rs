@@ -39,6 +39,8 @@ impl<C> Default for Txn<C> {
 /// being linked further up a dependency cycle (A needs B needs A: B is instantiated first).
 struct Late {
     target: Handle,
+    /// The symbol as resolution found it in `target`.
+    sym: Symbol,
     module: &'static str,
     name: String,
     fill: Fill,
@@ -262,7 +264,7 @@ impl<H: Host> Linker<H> {
                 continue;
             }
             let late = txn.late.swap_remove(i);
-            let value = self.symbol_value(h, late.name.as_bytes()).ok_or_else(|| {
+            let value = self.value_of(h, late.name.as_bytes(), late.sym).ok_or_else(|| {
                 DlError::import(ErrorKind::UnresolvedImport, id, late.module, &late.name)
             })?;
             match late.fill {
@@ -330,7 +332,7 @@ impl<H: Host> Linker<H> {
                     // Defined by this library or by one further up a dependency cycle: known
                     // once that library is instantiated. A function is called through a slot
                     // filled then.
-                    Some((owner, _)) => {
+                    Some((owner, sym)) => {
                         let (module, fill) = if got {
                             (if want_func { "GOT.func" } else { "GOT.mem" }, Fill::Cell(txn.cells.len()))
                         } else {
@@ -339,7 +341,7 @@ impl<H: Host> Linker<H> {
                             late_slot = Some(slot);
                             ("env", Fill::Slot(slot))
                         };
-                        txn.late.push(Late { target: owner, module, name: String::from(name), fill });
+                        txn.late.push(Late { target: owner, sym, module, name: String::from(name), fill });
                         None
                     }
                     None if dylink.is_weak_import(imp.module, name) => None,
