@@ -64,7 +64,8 @@ pub struct ExportDesc {
 pub enum ExportValue {
     FuncSlot(u32),
     GlobalI32(i32),
-    Other(ExternKind),
+    /// A global of another type, a memory, a table or a tag (its kind is not needed).
+    Other,
 }
 
 /// `wasi:module-loader/types.import-value`. `C` is how a cell is held: the linker hands the
