@@ -41,7 +41,6 @@ struct Late {
     target: Handle,
     /// The symbol as resolution found it in `target`.
     sym: Symbol,
-    module: &'static str,
     name: String,
     fill: Fill,
 }
@@ -265,7 +264,14 @@ impl<H: Host> Linker<H> {
             }
             let late = txn.late.swap_remove(i);
             let value = self.value_of(h, late.name.as_bytes(), late.sym).ok_or_else(|| {
-                DlError::import(ErrorKind::UnresolvedImport, id, late.module, &late.name)
+                // The import's module: a slot is filled for a function import; a cell for a
+                // `GOT.*` entry, of the kind of the symbol (checked when it was bound).
+                let module = match (&late.fill, late.sym) {
+                    (Fill::Slot(_), _) => "env",
+                    (Fill::Cell(_), Symbol::Func(_)) => "GOT.func",
+                    (Fill::Cell(_), _) => "GOT.mem",
+                };
+                DlError::import(ErrorKind::UnresolvedImport, id, module, &late.name)
             })?;
             match late.fill {
                 Fill::Cell(cell) => self.host.set_cell(&txn.cells[cell], value as i32),
@@ -333,15 +339,15 @@ impl<H: Host> Linker<H> {
                     // once that library is instantiated. A function is called through a slot
                     // filled then.
                     Some((owner, sym)) => {
-                        let (module, fill) = if got {
-                            (if want_func { "GOT.func" } else { "GOT.mem" }, Fill::Cell(txn.cells.len()))
+                        let fill = if got {
+                            Fill::Cell(txn.cells.len())
                         } else {
                             let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
                             self.libs.get_mut(h).expect("live").stubs.push(slot);
                             late_slot = Some(slot);
-                            ("env", Fill::Slot(slot))
+                            Fill::Slot(slot)
                         };
-                        txn.late.push(Late { target: owner, sym, module, name: String::from(name), fill });
+                        txn.late.push(Late { target: owner, sym, name: String::from(name), fill });
                         None
                     }
                     None if dylink.is_weak_import(imp.module, name) => None,
