@@ -240,16 +240,13 @@ impl<H: Host> Linker<H> {
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
-        let section = self.host.section(module, sections::IMPORT);
-        let imports = match &section {
-            Some(s) => sections::imports(&s.data, s.offset as usize)
-                .map_err(|error| DlError::at(ErrorKind::BadSection { section: "import", error }, id))?,
-            None => Vec::new(),
-        };
         // One value per import, in import-section order.
         let mut values = H::Imports::default();
-        for &imp in &imports {
-            self.bind(h, id, dylink, imp, txn, &mut values)?;
+        if let Some(s) = self.host.section(module, sections::IMPORT) {
+            let bad = |error| DlError::at(ErrorKind::BadSection { section: "import", error }, id);
+            for imp in sections::imports(&s.data, s.offset as usize).map_err(bad)? {
+                self.bind(h, id, dylink, imp.map_err(bad)?, txn, &mut values)?;
+            }
         }
         self.host.instantiate(module, values).map_err(|e| DlError::from_host(id, e))
     }
