@@ -64,19 +64,21 @@ pub struct ExportDesc {
 pub enum ExportValue {
     FuncSlot(u32),
     GlobalI32(i32),
-    Other(ExternKind),
+    /// A global of another type, a memory, a table or a tag (its kind is not needed).
+    Other,
 }
 
-/// `wasi:module-loader/types.import-value`; `Cell` is the index of a cell in the
-/// accompanying cell list. `CallerExport` is the caller's export of the import's own name.
+/// `wasi:module-loader/types.import-value`. `C` is how a cell is held: the linker hands the
+/// host a borrowed one ([`Host::push_import`]), the model records its cell numbers.
+/// `CallerExport` is the caller's export of the import's own name.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportValue {
+pub enum ImportValue<C> {
     CallerMemory,
     CallerTable,
     CallerExport,
     FuncSlot(u32),
     ConstI32(i32),
-    Cell(usize),
+    Cell(C),
     Unresolved(String),
     Indirect(u32),
 }
@@ -86,6 +88,9 @@ pub trait Host {
     type Module;
     type Instance;
     type Cell;
+    /// The values bound to one module's imports, in import-section order, held as
+    /// `instantiate` takes them (the real host lowers each as it is pushed).
+    type Imports: Default;
 
     fn load(&mut self, id: &str) -> Result<Self::Module, HostError>;
     /// The section with this id (not a custom section), raw.
@@ -94,12 +99,9 @@ pub trait Host {
     fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section>;
     fn new_cell(&mut self, value: i32) -> Self::Cell;
     fn set_cell(&mut self, cell: &Self::Cell, value: i32);
-    fn instantiate(
-        &mut self,
-        m: &Self::Module,
-        imports: &[ImportValue],
-        cells: &[Self::Cell],
-    ) -> Result<Self::Instance, HostError>;
+    /// Appends the value of a module's next import to `imports`.
+    fn push_import(&mut self, imports: &mut Self::Imports, value: ImportValue<&Self::Cell>);
+    fn instantiate(&mut self, m: &Self::Module, imports: Self::Imports) -> Result<Self::Instance, HostError>;
     /// The caller's own instance; `None` when the host cannot provide one (then the main
     /// program has no symbols for `dlopen(NULL)`).
     fn caller(&mut self) -> Option<Self::Instance>;
@@ -124,6 +126,7 @@ impl Host for NoLoader {
     type Module = ();
     type Instance = ();
     type Cell = ();
+    type Imports = ();
 
     fn load(&mut self, _id: &str) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::NotFound, message: String::new() })
@@ -136,7 +139,8 @@ impl Host for NoLoader {
     }
     fn new_cell(&mut self, _: i32) {}
     fn set_cell(&mut self, _: &(), _: i32) {}
-    fn instantiate(&mut self, _: &(), _: &[ImportValue], _: &[()]) -> Result<(), HostError> {
+    fn push_import(&mut self, _: &mut (), _: ImportValue<&()>) {}
+    fn instantiate(&mut self, _: &(), _: ()) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }
     fn caller(&mut self) -> Option<()> {

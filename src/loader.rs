@@ -19,6 +19,26 @@ use wasi::module_loader::{loader, types as wit};
 /// The real host.
 pub struct WitHost;
 
+/// The import values of one `instantiate`, lowered as they are bound: `list` is the
+/// `list<import-value>` argument as the canonical ABI lays it out in memory, so it is handed to
+/// the host without a conversion pass (and `Module::instantiate`'s own lowering); `messages`
+/// owns the strings its `unresolved` cases point to.
+#[derive(Default)]
+pub struct Imports {
+    list: Vec<LoweredImport>,
+    messages: Vec<alloc::string::String>,
+}
+
+/// One `import-value` as the canonical ABI lays out an element of a `list<import-value>` on
+/// wasm32: the case index (WIT order), then at offset 4 its payload (the `u32`/`s32`, a cell's
+/// handle, or the `unresolved` message's address) and at 8 the message's length.
+#[repr(C)]
+struct LoweredImport {
+    case: u8,
+    payload: u32,
+    len: usize,
+}
+
 fn kind(k: wit::ExternKind) -> ExternKind {
     match k {
         wit::ExternKind::Func => ExternKind::Func,
@@ -52,6 +72,7 @@ impl Host for WitHost {
     type Module = wit::Module;
     type Instance = wit::Instance;
     type Cell = wit::GlobalCell;
+    type Imports = Imports;
 
     fn load(&mut self, id: &str) -> Result<Self::Module, HostError> {
         loader::load(id).map_err(error)
@@ -73,26 +94,53 @@ impl Host for WitHost {
         cell.set(value);
     }
 
-    fn instantiate(
-        &mut self,
-        m: &Self::Module,
-        imports: &[ImportValue],
-        cells: &[Self::Cell],
-    ) -> Result<Self::Instance, HostError> {
-        let list: Vec<wit::ImportValue<'_>> = imports
-            .iter()
-            .map(|v| match v {
-                ImportValue::CallerMemory => wit::ImportValue::CallerMemory,
-                ImportValue::CallerTable => wit::ImportValue::CallerTable,
-                ImportValue::CallerExport => wit::ImportValue::CallerExport,
-                ImportValue::FuncSlot(s) => wit::ImportValue::FuncSlot(*s),
-                ImportValue::ConstI32(v) => wit::ImportValue::ConstI32(*v),
-                ImportValue::Cell(i) => wit::ImportValue::Cell(&cells[*i]),
-                ImportValue::Unresolved(msg) => wit::ImportValue::Unresolved(msg),
-                ImportValue::Indirect(s) => wit::ImportValue::Indirect(*s),
-            })
-            .collect();
-        m.instantiate(&list).map_err(error)
+    fn push_import(&mut self, imports: &mut Imports, value: ImportValue<&wit::GlobalCell>) {
+        let (case, payload, len) = match value {
+            ImportValue::CallerMemory => (0, 0, 0),
+            ImportValue::CallerTable => (1, 0, 0),
+            ImportValue::CallerExport => (2, 0, 0),
+            ImportValue::FuncSlot(s) => (3, s, 0),
+            ImportValue::ConstI32(v) => (4, v as u32, 0),
+            ImportValue::Cell(c) => (5, c.handle(), 0),
+            ImportValue::Unresolved(msg) => {
+                let at = (msg.as_ptr() as usize as u32, msg.len());
+                imports.messages.push(msg);
+                (6, at.0, at.1)
+            }
+            ImportValue::Indirect(s) => (7, s, 0),
+        };
+        imports.list.push(LoweredImport { case, payload, len });
+    }
+
+    fn instantiate(&mut self, m: &Self::Module, imports: Imports) -> Result<Self::Instance, HostError> {
+        #[link(wasm_import_module = "wasi:module-loader/types@0.1.0-draft")]
+        extern "C" {
+            #[link_name = "[method]module.instantiate"]
+            fn instantiate(module: u32, imports: *const LoweredImport, len: usize, ret: *mut Ret);
+        }
+        /// `result<instance, error>` as the canonical ABI returns it: the case (0: ok), then
+        /// the instance's handle or the error's code at offset 4 and its message at 8.
+        #[repr(C)]
+        struct Ret {
+            case: u8,
+            value: u32,
+            ptr: *mut u8,
+            len: usize,
+        }
+        let mut ret = Ret { case: 0, value: 0, ptr: core::ptr::null_mut(), len: 0 };
+        let list = &imports.list;
+        // SAFETY: `list` is a `list<import-value>` laid out as the canonical ABI lays it out
+        // (see `LoweredImport`), its strings owned by `imports.messages` and its cells by the
+        // linker, all alive for the call; `ret` has the result's layout. The host moves an
+        // error's message into memory from `cabi_realloc` (our allocator), which we take over.
+        unsafe {
+            instantiate(m.handle(), list.as_ptr(), list.len(), &mut ret);
+            if ret.case == 0 {
+                return Ok(wit::Instance::from_handle(ret.value));
+            }
+            let message = alloc::string::String::from_raw_parts(ret.ptr, ret.len, ret.len);
+            Err(error(wit::Error { code: wit::ErrorCode::_lift(ret.value as u8), message }))
+        }
     }
 
     fn caller(&mut self) -> Option<Self::Instance> {
@@ -107,7 +155,7 @@ impl Host for WitHost {
         Some(match i.export_value(name)? {
             wit::ExportValue::FuncSlot(s) => ExportValue::FuncSlot(s),
             wit::ExportValue::GlobalI32(v) => ExportValue::GlobalI32(v),
-            wit::ExportValue::Other(k) => ExportValue::Other(kind(k)),
+            wit::ExportValue::Other(_) => ExportValue::Other,
         })
     }
 

@@ -48,16 +48,32 @@ fn type_steps(kind: ExternKind) -> [u8; 2] {
     }
 }
 
-/// The imports in an import-section payload that starts at byte `base` of the module.
-/// Names are borrowed from `data`.
-pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseError> {
+/// The imports of an import-section payload that starts at byte `base` of the module, read
+/// as they are iterated (names borrowed from `data`); iteration ends after an error.
+pub fn imports(data: &[u8], base: usize) -> Result<Imports<'_>, ParseError> {
     let mut r = Reader::new(data, base)?;
-    let n = r.count()?;
-    let mut v = Vec::with_capacity(n as usize);
-    for _ in 0..n {
+    let left = r.count()?;
+    Ok(Imports { r, left })
+}
+
+/// All of [`imports`], or its first error (for the model host and the fuzz targets).
+#[cfg(any(test, feature = "model"))]
+pub fn import_list(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseError> {
+    imports(data, base)?.collect()
+}
+
+/// See [`imports`].
+pub struct Imports<'a> {
+    r: Reader<'a>,
+    left: u32,
+}
+
+impl<'a> Imports<'a> {
+    fn read(&mut self) -> Result<ImportDesc<'a>, ParseError> {
+        let r = &mut self.r;
         let module = r.name()?;
         let name = r.name()?;
-        let kind = kind(&mut r)?;
+        let kind = kind(r)?;
         for step in type_steps(kind) {
             if step == U32 {
                 r.u32_out_of_line()?;
@@ -73,9 +89,21 @@ pub fn imports(data: &[u8], base: usize) -> Result<Vec<ImportDesc<'_>>, ParseErr
                 }
             }
         }
-        v.push(ImportDesc { module, name, kind });
+        Ok(ImportDesc { module, name, kind })
     }
-    Ok(v)
+}
+
+impl<'a> Iterator for Imports<'a> {
+    type Item = Result<ImportDesc<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.left = self.left.checked_sub(1)?;
+        let imp = self.read();
+        if imp.is_err() {
+            self.left = 0;
+        }
+        Some(imp)
+    }
 }
 
 /// Calls `f(name, kind)` for each export of an export-section payload starting at byte `base`
@@ -129,7 +157,7 @@ mod tests {
             7, b'G', b'O', b'T', b'.', b'm', b'e', b'm', 1, b'g', 3, 0x7f, 1, // global mut i32
             1, b'x', 1, b'e', 4, 0, 2,                                // tag, type 2
         ];
-        let got = imports(&data, 0).unwrap();
+        let got = import_list(&data, 0).unwrap();
         let kinds: Vec<_> = got.iter().map(|i| (i.module, i.name, i.kind)).collect();
         assert_eq!(
             kinds,
@@ -154,7 +182,7 @@ mod tests {
     fn errors_carry_module_offsets() {
         let err = exports(&[1, 1, b'f', 9, 0], 100).unwrap_err();
         assert_eq!(err, ParseError { offset: 103, reason: "unknown external kind" });
-        let err = imports(&[1, 1, b'a', 1, b'b', 0], 10).unwrap_err();
+        let err = import_list(&[1, 1, b'a', 1, b'b', 0], 10).unwrap_err();
         assert_eq!(err.offset, 16, "truncated after the kind");
         assert!(exports(&[0xff, 0xff, 0xff, 0xff, 0x0f], 0).is_err(), "bounded count");
     }
@@ -164,11 +192,11 @@ mod tests {
         // One memory import (`m.x`) whose minimum is the LEB128 at byte 7.
         let import = |leb: &[u8]| [&[1, 1, b'm', 1, b'x', 2, 0][..], leb].concat();
         let ten = import(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
-        assert_eq!(imports(&ten, 0).unwrap()[0].kind, ExternKind::Memory);
+        assert_eq!(import_list(&ten, 0).unwrap()[0].kind, ExternKind::Memory);
         let eleven = import(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
-        assert_eq!(imports(&eleven, 20).unwrap_err(), ParseError { offset: 27, reason: "LEB128 too long" });
+        assert_eq!(import_list(&eleven, 20).unwrap_err(), ParseError { offset: 27, reason: "LEB128 too long" });
         let cut = import(&[0x80, 0x80, 0x80]);
-        assert_eq!(imports(&cut, 20).unwrap_err(), ParseError { offset: 30, reason: "unexpected end of section" });
+        assert_eq!(import_list(&cut, 20).unwrap_err(), ParseError { offset: 30, reason: "unexpected end of section" });
     }
 
     /// Found by the `sections` fuzz target: a payload whose offset plus length overflows a
@@ -177,12 +205,12 @@ mod tests {
     fn payload_past_the_address_space_is_an_error() {
         let data = [3, 3, b'e', b'n', b'v', 6, b'm', b'e', b'm', b'o', b'r', 2, 0, 0];
         for base in [usize::MAX, usize::MAX - 13] {
-            let err = imports(&data, base).unwrap_err();
+            let err = import_list(&data, base).unwrap_err();
             assert_eq!(err, ParseError { offset: base, reason: "section extends past the end of the address space" });
             assert_eq!(exports(&data, base).unwrap_err(), err);
         }
         // Ending exactly at usize::MAX still fits: the parse runs (and fails on its own).
-        let err = imports(&data, usize::MAX - 14).unwrap_err();
+        let err = import_list(&data, usize::MAX - 14).unwrap_err();
         assert_eq!(err, ParseError { offset: usize::MAX, reason: "unexpected end of section" });
     }
 }

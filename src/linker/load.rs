@@ -23,8 +23,8 @@ pub(crate) struct Txn<C> {
     pub(crate) init: Vec<u32>,
     /// Bindings waiting for a library of this `dlopen` to be instantiated.
     late: Vec<Late>,
-    /// The `GOT.*` cells of every library this `dlopen` instantiated ([`ImportValue::Cell`]
-    /// and [`Fill::Cell`] are indices here), kept until the `dlopen` ends.
+    /// The `GOT.*` cells of every library this `dlopen` instantiated ([`Fill::Cell`] is an
+    /// index here), kept until the `dlopen` ends.
     cells: Vec<C>,
 }
 
@@ -39,7 +39,8 @@ impl<C> Default for Txn<C> {
 /// being linked further up a dependency cycle (A needs B needs A: B is instantiated first).
 struct Late {
     target: Handle,
-    module: &'static str,
+    /// The symbol as resolution found it in `target`.
+    sym: Symbol,
     name: String,
     fill: Fill,
 }
@@ -171,11 +172,10 @@ impl<H: Host> Linker<H> {
         let instance = self.bind_and_instantiate(h, id, &dylink, &module, txn)?;
         self.libs.get_mut(h).expect("live").instance = Some(instance);
         self.fill_late(h, id, txn)?;
-        for name in ["__wasm_apply_data_relocs", "__wasm_call_ctors"] {
-            if let Some(slot) = self.export_slot(h, name) {
-                txn.init.push(slot);
-            }
-        }
+        // Data relocations, then constructors (not a loop over an array of the two names:
+        // each `&str` in it would cost a data relocation).
+        self.push_init(h, "__wasm_apply_data_relocs", txn);
+        self.push_init(h, "__wasm_call_ctors", txn);
         self.libs.get_mut(h).expect("live").state = LibState::Ready;
         self.ready_order.push(h);
         Ok(h)
@@ -239,18 +239,15 @@ impl<H: Host> Linker<H> {
         module: &H::Module,
         txn: &mut Txn<H::Cell>,
     ) -> Result<H::Instance, DlError> {
-        let section = self.host.section(module, sections::IMPORT);
-        let imports = match &section {
-            Some(s) => sections::imports(&s.data, s.offset as usize)
-                .map_err(|error| DlError::at(ErrorKind::BadSection { section: "import", error }, id))?,
-            None => Vec::new(),
-        };
         // One value per import, in import-section order.
-        let mut values = Vec::with_capacity(imports.len());
-        for &imp in &imports {
-            values.push(self.bind(h, id, dylink, imp, txn)?);
+        let mut values = H::Imports::default();
+        if let Some(s) = self.host.section(module, sections::IMPORT) {
+            let bad = |error| DlError::at(ErrorKind::BadSection { section: "import", error }, id);
+            for imp in sections::imports(&s.data, s.offset as usize).map_err(bad)? {
+                self.bind(h, id, dylink, imp.map_err(bad)?, txn, &mut values)?;
+            }
         }
-        self.host.instantiate(module, &values, &txn.cells).map_err(|e| DlError::from_host(id, e))
+        self.host.instantiate(module, values).map_err(|e| DlError::from_host(id, e))
     }
 
     /// Completes the bindings that were waiting for library `h` to be instantiated.
@@ -262,8 +259,15 @@ impl<H: Host> Linker<H> {
                 continue;
             }
             let late = txn.late.swap_remove(i);
-            let value = self.symbol_value(h, late.name.as_bytes()).ok_or_else(|| {
-                DlError::import(ErrorKind::UnresolvedImport, id, late.module, &late.name)
+            let value = self.value_of(h, late.name.as_bytes(), late.sym).ok_or_else(|| {
+                // The import's module: a slot is filled for a function import; a cell for a
+                // `GOT.*` entry, of the kind of the symbol (checked when it was bound).
+                let module = match (&late.fill, late.sym) {
+                    (Fill::Slot(_), _) => "env",
+                    (Fill::Cell(_), Symbol::Func(_)) => "GOT.func",
+                    (Fill::Cell(_), _) => "GOT.mem",
+                };
+                DlError::import(ErrorKind::UnresolvedImport, id, module, &late.name)
             })?;
             match late.fill {
                 Fill::Cell(cell) => self.host.set_cell(&txn.cells[cell], value as i32),
@@ -279,7 +283,7 @@ impl<H: Host> Linker<H> {
         sym.value().is_some() || self.libs.get(owner).is_some_and(|l| l.instance.is_some())
     }
 
-    /// Decides what one import is bound to.
+    /// Decides what one import is bound to, and appends that to `values`.
     fn bind(
         &mut self,
         h: Handle,
@@ -287,11 +291,11 @@ impl<H: Host> Linker<H> {
         dylink: &Dylink<'_>,
         imp: ImportDesc<'_>,
         txn: &mut Txn<H::Cell>,
-    ) -> Result<ImportValue, DlError> {
+        values: &mut H::Imports,
+    ) -> Result<(), DlError> {
         let lib = self.libs.get(h).expect("live");
         let unresolved = || DlError::import(ErrorKind::UnresolvedImport, id, imp.module, imp.name);
-        let weak = dylink.is_weak_import(imp.module, imp.name);
-        Ok(match (imp.module, imp.name, imp.kind) {
+        let value = match (imp.module, imp.name, imp.kind) {
             ("env", "memory", ExternKind::Memory) => ImportValue::CallerMemory,
             ("env", "__indirect_function_table", ExternKind::Table) => ImportValue::CallerTable,
             ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
@@ -300,30 +304,6 @@ impl<H: Host> Linker<H> {
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }
-            ("env", name, ExternKind::Func) => match self.resolve_for(h, name.as_bytes()) {
-                Some((owner, sym)) if owner != h && sym.is_func() != Some(false) => {
-                    if self.available(owner, sym) {
-                        ImportValue::FuncSlot(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
-                    } else {
-                        // Defined by a library further up a dependency cycle: call through a
-                        // slot filled once that library is instantiated.
-                        let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
-                        self.libs.get_mut(h).expect("live").stubs.push(slot);
-                        let (module, name) = ("env", String::from(name));
-                        txn.late.push(Late { target: owner, module, name, fill: Fill::Slot(slot) });
-                        ImportValue::Indirect(slot)
-                    }
-                }
-                Some((owner, _)) if owner != h => {
-                    return Err(DlError::import(ErrorKind::ImportKind { expected: "a function" }, id, imp.module, imp.name))
-                }
-                _ if weak => {
-                    let mut t = crate::text::Text::new();
-                    t.str(id).str(": call to unresolved weak function ").str(name);
-                    ImportValue::Unresolved(t.into_string())
-                }
-                _ => return Err(unresolved()),
-            },
             ("env", name, ExternKind::Global) => {
                 // Other globals can only come from the caller (e.g. `__heap_base`).
                 let main = self.main.expect("main initialised");
@@ -335,38 +315,66 @@ impl<H: Host> Linker<H> {
                     _ => return Err(unresolved()),
                 }
             }
-            (got @ ("GOT.mem" | "GOT.func"), name, ExternKind::Global) => {
-                let want_func = got == "GOT.func";
-                let got: &'static str = if want_func { "GOT.func" } else { "GOT.mem" };
-                let cell = txn.cells.len();
-                let value = match self.resolve_for(h, name.as_bytes()) {
+            // A function is bound to its table slot; a `GOT.*` entry to a cell holding the
+            // symbol's address or slot.
+            ("env", name, ExternKind::Func) | ("GOT.mem" | "GOT.func", name, ExternKind::Global) => {
+                let got = imp.kind == ExternKind::Global;
+                let want_func = imp.module != "GOT.mem";
+                // A function the library imports and defines itself is not bound to itself.
+                let found = self.resolve_for(h, name.as_bytes()).filter(|&(owner, _)| got || owner != h);
+                let mut late_slot = None;
+                let value = match found {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {
                         let expected = if want_func { "a function" } else { "data" };
-                        return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, imp.name))
+                        return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, name));
                     }
-                    Some((owner, sym)) if owner == h || !self.available(owner, sym) => {
-                        let name = String::from(name);
-                        txn.late.push(Late { target: owner, module: got, name, fill: Fill::Cell(cell) });
-                        0
+                    Some((owner, sym)) if owner != h && self.available(owner, sym) => {
+                        Some(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
                     }
-                    Some((owner, sym)) => self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?,
-                    None if weak => 0,
+                    // Defined by this library or by one further up a dependency cycle: known
+                    // once that library is instantiated. A function is called through a slot
+                    // filled then.
+                    Some((owner, sym)) => {
+                        let fill = if got {
+                            Fill::Cell(txn.cells.len())
+                        } else {
+                            let slot = self.reserve_slots(1, 1).map_err(|e| DlError::from_host(id, e))?;
+                            self.libs.get_mut(h).expect("live").stubs.push(slot);
+                            late_slot = Some(slot);
+                            Fill::Slot(slot)
+                        };
+                        txn.late.push(Late { target: owner, sym, name: String::from(name), fill });
+                        None
+                    }
+                    None if dylink.is_weak_import(imp.module, name) => None,
                     None => return Err(unresolved()),
                 };
-                txn.cells.push(self.host.new_cell(value as i32));
-                ImportValue::Cell(cell)
+                if got {
+                    txn.cells.push(self.host.new_cell(value.unwrap_or(0) as i32));
+                    ImportValue::Cell(&txn.cells[txn.cells.len() - 1])
+                } else if let Some(v) = value {
+                    ImportValue::FuncSlot(v)
+                } else if let Some(slot) = late_slot {
+                    ImportValue::Indirect(slot)
+                } else {
+                    let mut t = crate::text::Text::new();
+                    t.str(id).str(": call to unresolved weak function ").str(name);
+                    ImportValue::Unresolved(t.into_string())
+                }
             }
             _ => return Err(unresolved()),
-        })
+        };
+        self.host.push_import(values, value);
+        Ok(())
     }
 
-    /// A function export's table index, straight from the instance (not the symbol table, so
-    /// linker-internal exports work too).
-    fn export_slot(&mut self, h: Handle, name: &str) -> Option<u32> {
-        let lib = self.libs.get(h)?;
-        match self.host.export_value(lib.instance.as_ref()?, name)? {
-            crate::host::ExportValue::FuncSlot(s) => Some(s),
-            _ => None,
+    /// Adds function export `name` of library `h` to the functions to run after commit, if
+    /// the library has it: its table index, straight from the instance (not the symbol table,
+    /// so linker-internal exports work too).
+    fn push_init(&mut self, h: Handle, name: &str, txn: &mut Txn<H::Cell>) {
+        let Some(instance) = self.libs.get(h).and_then(|l| l.instance.as_ref()) else { return };
+        if let Some(crate::host::ExportValue::FuncSlot(s)) = self.host.export_value(instance, name) {
+            txn.init.push(s);
         }
     }
 

@@ -41,14 +41,8 @@ impl<H: Host> Linker<H> {
         })
     }
 
-    /// The C value of a symbol of library `h`, asking the host (once) if not cached.
-    pub(super) fn symbol_value(&mut self, h: Handle, name: &[u8]) -> Option<u32> {
-        let sym = self.libs.get(h)?.symbols.get(name)?;
-        self.value_of(h, name, sym)
-    }
-
-    /// [`Linker::symbol_value`] of a symbol already looked up (`sym`), without a second lookup
-    /// (which, before the library's exports are indexed, is a second scan).
+    /// The C value of symbol `name` of library `h`, already looked up (`sym`), asking the host
+    /// (once) if not cached.
     pub(super) fn value_of(&mut self, h: Handle, name: &[u8], sym: Symbol) -> Option<u32> {
         if let Some(v) = sym.value() {
             return Some(v);

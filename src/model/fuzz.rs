@@ -60,7 +60,7 @@ fn same_sections(spec: &ModuleSpec) {
     for (id, s) in &spec.raw_sections {
         let at = s.offset as usize;
         if *id == sections::IMPORT {
-            let got = sections::imports(&s.data, at).expect("an import section the host accepted");
+            let got = sections::import_list(&s.data, at).expect("an import section the host accepted");
             let got: Vec<(String, String, ExternKind)> =
                 got.into_iter().map(|i| (i.module.into(), i.name.into(), i.kind)).collect();
             assert_eq!(got, spec.imports, "imports");
@@ -302,8 +302,8 @@ pub fn sections(data: &[u8]) {
     let fits = base.checked_add(payload.len()).is_some();
     let in_range = |offset: usize| offset >= base && offset - base <= payload.len();
 
-    let imports = sections::imports(payload, base);
-    assert_eq!(imports, sections::imports(payload, base), "imports: deterministic");
+    let imports = sections::import_list(payload, base);
+    assert_eq!(imports, sections::import_list(payload, base), "imports: deterministic");
     match &imports {
         Ok(list) => {
             assert!(list.len() <= payload.len());
@@ -322,7 +322,7 @@ pub fn sections(data: &[u8]) {
         }
     }
     if fits {
-        match (&imports, sections::imports(payload, 0)) {
+        match (&imports, sections::import_list(payload, 0)) {
             (Ok(a), Ok(z)) => assert_eq!(a, &z),
             (Err(a), Err(z)) => assert_eq!((a.offset, a.reason), (z.offset + base, z.reason)),
             _ => panic!("imports: the result depends on the base offset"),

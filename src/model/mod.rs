@@ -87,7 +87,7 @@ pub struct World {
 pub struct Bound {
     pub module: String,
     pub name: String,
-    pub value: ImportValue,
+    pub value: ImportValue<usize>,
 }
 
 /// Shares its world with the test so the test can inspect it.
@@ -146,6 +146,7 @@ impl Host for Model {
     type Module = (String, ModuleSpec);
     type Instance = usize;
     type Cell = usize;
+    type Imports = Vec<ImportValue<usize>>;
 
     fn load(&mut self, id: &str) -> Result<(String, ModuleSpec), HostError> {
         let mut w = self.0.borrow_mut();
@@ -186,11 +187,22 @@ impl Host for Model {
     fn set_cell(&mut self, cell: &usize, value: i32) {
         self.0.borrow_mut().cells[*cell] = value;
     }
+    fn push_import(&mut self, imports: &mut Vec<ImportValue<usize>>, value: ImportValue<&usize>) {
+        imports.push(match value {
+            ImportValue::CallerMemory => ImportValue::CallerMemory,
+            ImportValue::CallerTable => ImportValue::CallerTable,
+            ImportValue::CallerExport => ImportValue::CallerExport,
+            ImportValue::FuncSlot(s) => ImportValue::FuncSlot(s),
+            ImportValue::ConstI32(v) => ImportValue::ConstI32(v),
+            ImportValue::Cell(c) => ImportValue::Cell(*c),
+            ImportValue::Unresolved(m) => ImportValue::Unresolved(m),
+            ImportValue::Indirect(s) => ImportValue::Indirect(s),
+        });
+    }
     fn instantiate(
         &mut self,
         (id, m): &(String, ModuleSpec),
-        values: &[ImportValue],
-        cells: &[usize],
+        values: Vec<ImportValue<usize>>,
     ) -> Result<usize, HostError> {
         let mut w = self.0.borrow_mut();
         assert_eq!(values.len(), m.imports.len(), "one value per import");
@@ -198,17 +210,11 @@ impl Host for Model {
             .imports
             .iter()
             .zip(values)
-            .map(|((module, name, _), value)| Bound {
-                module: module.clone(),
-                name: name.clone(),
-                value: match value {
-                    ImportValue::Cell(i) => ImportValue::Cell(cells[*i]),
-                    ImportValue::FuncSlot(s) | ImportValue::Indirect(s) => {
-                        assert!(*s < w.table_len, "slot {s} exists");
-                        value.clone()
-                    }
-                    v => v.clone(),
-                },
+            .map(|((module, name, _), value)| {
+                if let ImportValue::FuncSlot(s) | ImportValue::Indirect(s) = value {
+                    assert!(s < w.table_len, "slot {s} exists");
+                }
+                Bound { module: module.clone(), name: name.clone(), value }
             })
             .collect();
         if w.fail_instantiate.contains(id) {
@@ -390,7 +396,7 @@ pub fn raw(o: &Opened) -> usize {
 }
 
 /// The value instance `inst` had bound to its import named `n`.
-pub fn binding(model: &Model, inst: usize, n: &str) -> ImportValue {
+pub fn binding(model: &Model, inst: usize, n: &str) -> ImportValue<usize> {
     let w = model.0.borrow();
     w.instances[inst].1.iter().find(|b| b.name == n).expect("import bound").value.clone()
 }

@@ -212,7 +212,7 @@ mod tests {
         assert_eq!(s.imports.len(), 2);
         let (id, imp) = &s.raw_sections[0];
         assert_eq!((*id, imp.start, imp.offset, imp.data.as_slice()), (2, 8, 10, &m[10..29]));
-        let got = crate::sections::imports(&imp.data, imp.offset as usize).unwrap();
+        let got = crate::sections::import_list(&imp.data, imp.offset as usize).unwrap();
         assert_eq!((got[0].name, got[1].name), ("g", "f"));
         assert_eq!(s.raw_sections[1].1.data, [1, 1, b'h', 0, 1]);
         m.extend_from_slice(&[7, 1, 0]);
