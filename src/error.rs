@@ -165,7 +165,18 @@ impl DlError {
     #[cold]
     #[inline(never)]
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
-        DlError::write(ErrorKind::SymbolNotFound, scope, "", name)
+        // A `dlsym` miss is a path programs take in loops (probing for optional symbols), so
+        // its text is written directly, into a buffer sized once, not through the template
+        // interpreter (which walks the templates byte by byte): the same text as line 19.
+        if name.len() > SHOWN_NAME_MAX {
+            return DlError::write(ErrorKind::SymbolNotFound, scope, "", name);
+        }
+        let mut t = Text::with_capacity(scope.len() + name.len() + 22);
+        if !scope.is_empty() {
+            t.shown(scope.as_bytes()).str(": ");
+        }
+        t.str("undefined symbol: ").shown(name).str("\0");
+        DlError(Box::new(Inner { kind: ErrorKind::SymbolNotFound, text: t.into_string() }))
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.

@@ -17,6 +17,11 @@ impl Text {
         Text(String::new())
     }
 
+    /// An empty text with room for `n` bytes (one allocation for a text of known size).
+    pub fn with_capacity(n: usize) -> Self {
+        Text(String::with_capacity(n))
+    }
+
     /// Appends `s`.
     #[inline(never)]
     pub fn str(&mut self, s: &str) -> &mut Self {
