@@ -96,10 +96,9 @@ pub trait Host {
     type Imports: Default;
 
     fn load(&mut self, id: &str) -> Result<Self::Module, HostError>;
-    /// The section with this id (not a custom section), raw.
-    fn section(&mut self, m: &Self::Module, id: u8) -> Option<Section>;
-    /// The first custom section named `name`.
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section>;
+    /// The first section with this id, raw; for id 0, the first custom section named `name`
+    /// (`name` is ignored for other ids).
+    fn section(&mut self, m: &Self::Module, id: u8, name: &str) -> Option<Section>;
     fn new_cell(&mut self, value: i32) -> Self::Cell;
     fn set_cell(&mut self, cell: &Self::Cell, value: i32);
     /// Appends the value of a module's next import to `imports`.
@@ -134,10 +133,7 @@ impl Host for NoLoader {
     fn load(&mut self, _id: &str) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::NotFound, message: String::new() })
     }
-    fn section(&mut self, _: &(), _: u8) -> Option<Section> {
-        None
-    }
-    fn custom_section(&mut self, _: &(), _: &str) -> Option<Section> {
+    fn section(&mut self, _: &(), _: u8, _: &str) -> Option<Section> {
         None
     }
     fn new_cell(&mut self, _: i32) {}

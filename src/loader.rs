@@ -78,12 +78,8 @@ impl Host for WitHost {
         loader::load(id).map_err(error)
     }
 
-    fn section(&mut self, m: &Self::Module, id: u8) -> Option<Section> {
-        m.section(id).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
-    }
-
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section> {
-        m.custom_section(name).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
+    fn section(&mut self, m: &Self::Module, id: u8, name: &str) -> Option<Section> {
+        m.section(id, name).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
     }
 
     fn new_cell(&mut self, value: i32) -> Self::Cell {
