@@ -189,10 +189,8 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
   class Module {
     #module; #bytes;
     constructor(module, bytes) { this.#module = module; this.#bytes = bytes; }
-    /** option<section>: the (non-custom) section with this id, raw. */
-    section(id) { return id === 0 ? undefined : findSection(this.#bytes, id); }
-    /** option<section>: the first custom section called `name`. */
-    customSection(name) { return findSection(this.#bytes, 0, name); }
+    /** option<section>: the first section with this id (a custom one: called `name`), raw. */
+    section(id, name) { return findSection(this.#bytes, id, name); }
 
     /** result<instance, error>. One value per import, in import-section order; the import
      *  object is built from the module's own import list. Memory and table are the caller's

@@ -78,12 +78,8 @@ impl Host for WitHost {
         loader::load(id).map_err(error)
     }
 
-    fn section(&mut self, m: &Self::Module, id: u8) -> Option<Section> {
-        m.section(id).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
-    }
-
-    fn custom_section(&mut self, m: &Self::Module, name: &str) -> Option<Section> {
-        m.custom_section(name).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
+    fn section(&mut self, m: &Self::Module, id: u8, name: &str) -> Option<Section> {
+        m.section(id, name).map(|s| Section { start: s.start, offset: s.offset, data: s.data })
     }
 
     fn new_cell(&mut self, value: i32) -> Self::Cell {
@@ -103,9 +99,10 @@ impl Host for WitHost {
             ImportValue::ConstI32(v) => (4, v as u32, 0),
             ImportValue::Cell(c) => (5, c.handle(), 0),
             ImportValue::Unresolved(msg) => {
-                let at = (msg.as_ptr() as usize as u32, msg.len());
+                let (ptr, len) = (msg.as_ptr() as usize as u32, msg.len());
+                // Moving the `String` does not move its bytes, which the list points to.
                 imports.messages.push(msg);
-                (6, at.0, at.1)
+                (6, ptr, len)
             }
             ImportValue::Indirect(s) => (7, s, 0),
         };
@@ -119,7 +116,8 @@ impl Host for WitHost {
             fn instantiate(module: u32, imports: *const LoweredImport, len: usize, ret: *mut Ret);
         }
         /// `result<instance, error>` as the canonical ABI returns it: the case (0: ok), then
-        /// the instance's handle or the error's code at offset 4 and its message at 8.
+        /// at offset 4 the instance's handle or the error's code (one byte: the low byte of
+        /// `value`, whose other bytes keep the zeros we wrote) and at 8 its message.
         #[repr(C)]
         struct Ret {
             case: u8,
@@ -133,6 +131,7 @@ impl Host for WitHost {
         // (see `LoweredImport`), its strings owned by `imports.messages` and its cells by the
         // linker, all alive for the call; `ret` has the result's layout. The host moves an
         // error's message into memory from `cabi_realloc` (our allocator), which we take over.
+        // `from_handle` and `_lift` are wit-bindgen's own (hidden) lifting helpers.
         unsafe {
             instantiate(m.handle(), list.as_ptr(), list.len(), &mut ret);
             if ret.case == 0 {

@@ -1,6 +1,6 @@
 //! A module's import and export sections, read from their raw bytes.
 //!
-//! The host hands over a section's payload as one byte list (`module.section(id)`), so a
+//! The host hands over a section's payload as one byte list (`module.section`), so a
 //! module with thousands of exports costs one copy instead of a string per name; names are
 //! borrowed from that buffer. Formats: WebAssembly core spec, binary format, import section
 //! (id 2) and export section (id 7):
@@ -11,6 +11,8 @@ use crate::host::{ExternKind, ImportDesc};
 use alloc::vec::Vec;
 use core::ops::{ControlFlow, Range};
 
+/// Section id of a custom section (such as `dylink.0`).
+pub const CUSTOM: u8 = 0;
 /// Section id of the import section.
 pub const IMPORT: u8 = 2;
 /// Section id of the export section.

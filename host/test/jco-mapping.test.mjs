@@ -32,7 +32,7 @@ const GUEST = String.raw`(module
   (import ${T} "[constructor]global-cell" (func $cell_new (param i32) (result i32)))
   (import ${T} "[method]global-cell.get" (func $cell_get (param i32) (result i32)))
   (import ${T} "[method]global-cell.set" (func $cell_set (param i32 i32)))
-  (import ${T} "[method]module.custom-section" (func $custom (param i32 i32 i32 i32)))
+  (import ${T} "[method]module.section" (func $section (param i32 i32 i32 i32 i32)))
   (import ${T} "[method]module.instantiate" (func $inst (param i32 i32 i32 i32)))
   (import ${T} "[method]instance.export-value" (func $value (param i32 i32 i32 i32)))
   (import ${T} "[resource-drop]module" (func $drop_module (param i32)))
@@ -70,8 +70,8 @@ const GUEST = String.raw`(module
     (call $load (local.get $ptr) (local.get $len) (i32.const 64))
     (if (i32.load8_u (i32.const 64)) (then (return (i32.const -1))))
     (local.set $m (i32.load (i32.const 68)))
-    ;; custom-section("dylink.0") -> option<record { start, offset, data }>
-    (call $custom (local.get $m) (i32.const 250) (i32.const 8) (i32.const 64))
+    ;; section(0, "dylink.0") -> option<record { start, offset, data }>
+    (call $section (local.get $m) (i32.const 0) (i32.const 250) (i32.const 8) (i32.const 64))
     (i32.store (i32.const 1000) (i32.load8_u (i32.const 64)))
     (i32.store (i32.const 1004) (i32.load (i32.const 72)))
     (i32.store (i32.const 1008) (i32.load (i32.const 80)))

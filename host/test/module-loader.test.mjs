@@ -74,7 +74,7 @@ const rejects = (fn, code, text) => assert.throws(fn, (e) => {
 test('load resolves ids like the guest filesystem view', async () => {
   const { ml } = await setup();
   for (const id of ['sub/side.wasm', './sub/side.wasm', '/sub/side.wasm', 'sub/../sub/side.wasm']) {
-    assert.equal(ml.loader.load(id).section(7).data[0], 6, id); // export count
+    assert.equal(ml.loader.load(id).section(7, '').data[0], 6, id); // export count
   }
   rejects(() => ml.loader.load('nope.so'), 'not-found', /nope\.so/);
   rejects(() => ml.loader.load('../outside.wasm'), 'access-denied');
@@ -89,23 +89,22 @@ test('sections and custom sections', async () => {
   const m = ml.loader.load('sub/side.wasm');
   // Import (2) and export (7) sections, raw: located where the binary has them.
   for (const [id, count] of [[2, 8], [7, 6]]) {
-    const s = m.section(id);
+    const s = m.section(id, 'ignored');
     assert.equal(sideBytes[s.start], id);
     assert.deepEqual([...sideBytes.subarray(s.offset, s.offset + s.data.length)], [...s.data]);
     assert.equal(s.data[0], count);
   }
-  const first = m.section(2).data;
+  const first = m.section(2, '').data;
   assert.equal(new TextDecoder().decode(first.subarray(2, 5)), 'env'); // count, name length, "env"
-  assert.equal(m.section(0), undefined, 'custom sections only by name');
-  assert.equal(m.section(13), undefined, 'no tag section');
-  assert.equal(m.section(11).data[0], 1, 'one data segment');
-  const dylink = m.customSection('dylink.0');
+  assert.equal(m.section(13, ''), undefined, 'no tag section');
+  assert.equal(m.section(11, '').data[0], 1, 'one data segment');
+  const dylink = m.section(0, 'dylink.0');
   assert.equal(dylink.offset, 8 + 1 + 1 + 1 + 'dylink.0'.length); // header, id, size, name length, name
   assert.deepEqual([...dylink.data], [1, 2, 3]);
-  const note = m.customSection('note');
+  const note = m.section(0, 'note');
   assert.deepEqual(new TextDecoder().decode(note.data), 'abc');
   assert.deepEqual([...sideBytes.subarray(note.offset, note.offset + 3)], [...note.data]);
-  assert.equal(m.customSection('missing'), undefined);
+  assert.equal(m.section(0, 'missing'), undefined);
 });
 
 test('instantiate into the caller, slots keep pointer identity', async () => {

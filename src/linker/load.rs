@@ -133,7 +133,7 @@ impl<H: Host> Linker<H> {
     ) -> Result<Handle, DlError> {
         let section = self
             .host
-            .custom_section(&module, "dylink.0")
+            .section(&module, sections::CUSTOM, "dylink.0")
             .ok_or_else(|| DlError::at(ErrorKind::NotSideModule, id))?;
         if section.start != FIRST_SECTION {
             return Err(DlError::at(ErrorKind::DylinkNotFirst { offset: section.start }, id));
@@ -141,7 +141,7 @@ impl<H: Host> Linker<H> {
         // Names stay borrowed from the section's bytes while the library is linked.
         let dylink = Dylink::parse(&section.data, section.offset as usize)
             .map_err(|error| DlError::at(ErrorKind::Malformed(error), id))?;
-        let symbols = match self.host.section(&module, sections::EXPORT) {
+        let symbols = match self.host.section(&module, sections::EXPORT, "") {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
@@ -241,7 +241,7 @@ impl<H: Host> Linker<H> {
     ) -> Result<H::Instance, DlError> {
         // One value per import, in import-section order.
         let mut values = H::Imports::default();
-        if let Some(s) = self.host.section(module, sections::IMPORT) {
+        if let Some(s) = self.host.section(module, sections::IMPORT, "") {
             let bad = |error| DlError::at(ErrorKind::BadSection { section: "import", error }, id);
             for imp in sections::imports(&s.data, s.offset as usize).map_err(bad)? {
                 self.bind(h, id, dylink, imp.map_err(bad)?, txn, &mut values)?;

@@ -159,7 +159,15 @@ impl Host for Model {
             None => Err(HostError { code: HostErrorCode::NotFound, message: String::new() }),
         }
     }
-    fn section(&mut self, m: &(String, ModuleSpec), id: u8) -> Option<Section> {
+    fn section(&mut self, m: &(String, ModuleSpec), id: u8, name: &str) -> Option<Section> {
+        if id == sections::CUSTOM {
+            let m = &m.1;
+            return (name == "dylink.0" && !m.no_dylink).then(|| Section {
+                start: m.dylink_start.unwrap_or(m.dylink_offset.saturating_sub(12)),
+                offset: m.dylink_offset,
+                data: m.dylink.clone(),
+            });
+        }
         if let Some((_, s)) = m.1.raw_sections.iter().find(|(i, _)| *i == id) {
             return Some(s.clone());
         }
@@ -170,14 +178,6 @@ impl Host for Model {
         };
         // Made-up placement: sections of the model's modules are never where a check looks.
         Some(Section { start: 1000 * u32::from(id), offset: 1000 * u32::from(id) + 5, data })
-    }
-    fn custom_section(&mut self, m: &(String, ModuleSpec), name: &str) -> Option<Section> {
-        let m = &m.1;
-        (name == "dylink.0" && !m.no_dylink).then(|| Section {
-            start: m.dylink_start.unwrap_or(m.dylink_offset.saturating_sub(12)),
-            offset: m.dylink_offset,
-            data: m.dylink.clone(),
-        })
     }
     fn new_cell(&mut self, value: i32) -> usize {
         let mut w = self.0.borrow_mut();
