@@ -48,17 +48,22 @@ impl<H: Host> Linker<H> {
         // What the roots reach through NEEDED edges: their local scopes (each library's is
         // itself and all it reaches, complete once its `dlopen` has succeeded). The main
         // program, a root, is not in `ready_order`; it has no NEEDED edges.
-        let mut live: Vec<Handle> = Vec::new();
+        // Marked by handle-table slot (only live handles are marked, so a slot's mark is its
+        // current library's): linear in the libraries, where a list of the live ones searched
+        // per library would be quadratic (1,000 libraries: a million compares per dlclose).
+        let mut live = alloc::vec![false; self.libs.capacity_used()];
         for &h in &self.ready_order {
             let l = self.libs.get(h).expect("live");
             if l.state == LibState::Ready && (l.refs > 0 || l.nodelete) {
-                live.extend_from_slice(&l.group);
+                for m in &l.group {
+                    live[m.slot()] = true;
+                }
             }
         }
         let mut closing = Closing::default();
         for &h in self.ready_order.iter().rev() {
             let lib = self.libs.get_mut(h).expect("live");
-            if lib.state == LibState::Ready && !live.contains(&h) {
+            if lib.state == LibState::Ready && !live[h.slot()] {
                 lib.state = LibState::Closing;
                 while let Some(d) = lib.atexit.pop() {
                     closing.dtors.push(d);
