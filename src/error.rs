@@ -368,6 +368,16 @@ mod tests {
     }
 
     #[test]
+    fn dlsym_miss_text_is_its_template_line() {
+        // `symbol_not_found` writes the short text directly; it must match line 19.
+        for (scope, name) in [("", &b"f"[..]), ("libx.so", b"f"), ("RTLD_NEXT", b"a\0\xffb"), ("l\0", b"")] {
+            let direct = DlError::symbol_not_found(scope, name);
+            let templated = DlError::write(ErrorKind::SymbolNotFound, scope, "", name);
+            assert_eq!(direct, templated, "{scope:?} {name:?}");
+        }
+    }
+
+    #[test]
     fn huge_names_are_shortened() {
         let shown = |name: &[u8]| DlError::symbol_not_found("", name).message();
         assert_eq!(shown(b"abc\xff"), "undefined symbol: abc\u{fffd}");
