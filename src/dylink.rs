@@ -88,7 +88,11 @@ pub enum Subsection<'a> {
     ImportInfo(List<'a, ImportInfo<'a>>),
     RuntimePath(List<'a, &'a str>),
     /// A subsection this parser does not know; skipped, kept for inspection.
-    Unknown { id: u8, offset: usize, data: &'a [u8] },
+    Unknown {
+        id: u8,
+        offset: usize,
+        data: &'a [u8],
+    },
 }
 
 /// The whole section, folded into what a loader needs. EXPORT_INFO, the IMPORT_INFO entries
@@ -510,10 +514,7 @@ mod tests {
             0x7f, 2, 0xaa, 0xbb, // unknown subsection 127
         ];
         let d = Dylink::parse(&data, 100).unwrap();
-        assert_eq!(
-            d.mem_info,
-            MemInfo { memory_size: 144, memory_align: 2, table_size: 3, table_align: 1 }
-        );
+        assert_eq!(d.mem_info, MemInfo { memory_size: 144, memory_align: 2, table_size: 3, table_align: 1 });
         assert_eq!(d.needed, vec!["liba.so"]);
         assert_eq!(d.weak_imports, vec![("env", "w")]);
         let owned = OwnedDylink::from(&d);

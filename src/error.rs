@@ -313,7 +313,10 @@ mod tests {
     fn every_kind_has_its_text() {
         let pe = ParseError { offset: 7, reason: "bad" };
         let cases: &[(ErrorKind, &str)] = &[
-            (ErrorKind::Host(HostErrorCode::NotFound), "l: cannot open shared object file: No such file or directory: n"),
+            (
+                ErrorKind::Host(HostErrorCode::NotFound),
+                "l: cannot open shared object file: No such file or directory: n",
+            ),
             (ErrorKind::Host(HostErrorCode::AccessDenied), "l: cannot open shared object file: Permission denied: n"),
             (ErrorKind::Host(HostErrorCode::InvalidModule), "l: not a valid WebAssembly module: n"),
             (ErrorKind::Host(HostErrorCode::LinkError), "l: link error: n"),

@@ -57,10 +57,7 @@ mod tests {
     #[test]
     fn parses_modes() {
         assert_eq!(RtldFlags::from_mode(0), Some(RtldFlags::empty()));
-        assert_eq!(
-            RtldFlags::from_mode(RTLD_NOW | RTLD_GLOBAL),
-            Some(RtldFlags::NOW | RtldFlags::GLOBAL)
-        );
+        assert_eq!(RtldFlags::from_mode(RTLD_NOW | RTLD_GLOBAL), Some(RtldFlags::NOW | RtldFlags::GLOBAL));
         assert_eq!(RtldFlags::from_mode(0x10), None);
         assert_eq!(RtldFlags::from_mode(RTLD_LOCAL | RTLD_GLOBAL), None);
     }

@@ -140,9 +140,7 @@ impl<T> HandleTable<T> {
 
     /// Live entries with their handles, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Handle, &T)> {
-        self.slots.iter().enumerate().filter_map(|(i, s)| {
-            s.value.as_ref().map(|v| (Handle::new(i, s.generation), v))
-        })
+        self.slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (Handle::new(i, s.generation), v)))
     }
 
     /// Slots ever allocated (live + free): bounded by the peak number of live entries.

@@ -32,8 +32,8 @@ pub mod error;
 pub mod flags;
 pub mod handles;
 mod hash;
-mod index;
 pub mod host;
+mod index;
 pub mod linker;
 pub mod linktime;
 #[cfg(any(test, feature = "model"))]

@@ -452,10 +452,7 @@ pub(crate) mod tests {
             ],
         );
         let t = parse_table(&buf, 0x2000, root).unwrap();
-        assert_eq!(
-            t.find(b"a/libx.so").map(|l| l.name),
-            Ok(&b"a/libx.so"[..])
-        );
+        assert_eq!(t.find(b"a/libx.so").map(|l| l.name), Ok(&b"a/libx.so"[..]));
         assert_eq!(t.find(b"libx.so"), Err(FindError::Ambiguous));
         assert_eq!(t.find(b"/lib/libx.so"), Err(FindError::Ambiguous));
         let y = t.find(b"./liby.so").unwrap();
@@ -506,11 +503,8 @@ pub(crate) mod tests {
         // last, its array is clamped by the library array after it; the other's by the next
         // library's name.
         for order in [false, true] {
-            let libs: [Spec<'_>; 3] = [
-                ("libtag.so", &[("a_fn", 1), ("c_fn", 2)], 1),
-                ("libz.so", &[("z", 3)], 2),
-                ("libnone.so", &[], 5),
-            ];
+            let libs: [Spec<'_>; 3] =
+                [("libtag.so", &[("a_fn", 1), ("c_fn", 2)], 1), ("libz.so", &[("z", 3)], 2), ("libnone.so", &[], 5)];
             let libs = if order { [libs[2], libs[1], libs[0]] } else { libs };
             let (buf, root) = build(0x1000, &libs);
             let t = parse_table(&buf, 0x1000, root).unwrap();

@@ -1,8 +1,6 @@
 //! [`Host`] over the imported `wasi:module-loader` interface (bindings by wit-bindgen).
 
-use crate::host::{
-    ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
-};
+use crate::host::{ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section};
 use alloc::vec::Vec;
 use core::alloc::Layout;
 
@@ -183,5 +181,4 @@ impl Host for WitHost {
             unsafe { alloc::alloc::dealloc(addr as usize as *mut u8, layout) }
         }
     }
-
 }

@@ -8,9 +8,9 @@
 
 use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
-use crate::linker::{Linker, Scope, SearchEnv};
 #[cfg(not(feature = "runtime-loader"))]
 use crate::host::NoLoader as SysHost;
+use crate::linker::{Linker, Scope, SearchEnv};
 #[cfg(feature = "runtime-loader")]
 use crate::loader::WitHost as SysHost;
 use alloc::vec::Vec;
@@ -130,7 +130,10 @@ fn call_dtor(slot: u32, arg: u32) {
 pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
     let flags = RtldFlags::from_mode(mode).ok_or_else(|| DlError::new(ErrorKind::InvalidMode { mode }))?;
     let name = name
-        .map(|n| crate::text::utf8(n.to_bytes()).ok_or_else(|| DlError::new(ErrorKind::InvalidName { what: "file name is not valid UTF-8" })))
+        .map(|n| {
+            crate::text::utf8(n.to_bytes())
+                .ok_or_else(|| DlError::new(ErrorKind::InvalidName { what: "file name is not valid UTF-8" }))
+        })
         .transpose()?;
     let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
     let opened = with_linker(|l| l.open(name, flags, env))?;

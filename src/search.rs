@@ -105,12 +105,7 @@ fn replace_all(s: &str, from: &str, to: &str) -> String {
 
 /// Candidate ids for `name`, in search order, without duplicates.
 /// `origin` is the directory of the library whose NEEDED entry or RUNPATH is being used.
-pub fn candidates(
-    name: &str,
-    ld_library_path: Option<&str>,
-    runpath: &[&str],
-    origin: &str,
-) -> Vec<String> {
+pub fn candidates(name: &str, ld_library_path: Option<&str>, runpath: &[&str], origin: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |c: String| {
         if !out.contains(&c) {

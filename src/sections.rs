@@ -42,7 +42,7 @@ const BYTE: u8 = 4;
 
 fn type_steps(kind: ExternKind) -> [u8; 2] {
     match kind {
-        ExternKind::Func => [U32, 0],         // typeidx
+        ExternKind::Func => [U32, 0],           // typeidx
         ExternKind::Table => [VALTYPE, LIMITS], // reftype limits
         ExternKind::Memory => [LIMITS, 0],
         ExternKind::Global => [VALTYPE, BYTE], // valtype mut

@@ -402,14 +402,26 @@ mod tests {
     #[test]
     fn linker_plumbing_is_not_a_symbol() {
         for name in [
-            "__wasm_call_ctors", "__wasm_call_dtors", "__wasm_apply_data_relocs",
-            "__wasm_apply_global_relocs", "__wasm_apply_tls_relocs", "__wasm_apply_global_tls_relocs",
-            "__wasm_init_memory", "__wasm_init_tls", "__stack_pointer", "__memory_base",
-            "__table_base", "__dso_handle", "__tls_base", "__tls_size",
+            "__wasm_call_ctors",
+            "__wasm_call_dtors",
+            "__wasm_apply_data_relocs",
+            "__wasm_apply_global_relocs",
+            "__wasm_apply_tls_relocs",
+            "__wasm_apply_global_tls_relocs",
+            "__wasm_init_memory",
+            "__wasm_init_tls",
+            "__stack_pointer",
+            "__memory_base",
+            "__table_base",
+            "__dso_handle",
+            "__tls_base",
+            "__tls_size",
         ] {
             assert!(is_internal(name.as_bytes()), "{name}");
         }
-        for name in ["", "_", "__", "main", "__wasm_libdl_dlsym_from", "__wasm_call_ctor", "__dso_handles", "__heap_base"] {
+        for name in
+            ["", "_", "__", "main", "__wasm_libdl_dlsym_from", "__wasm_call_ctor", "__dso_handles", "__heap_base"]
+        {
             assert!(!is_internal(name.as_bytes()), "{name}");
         }
     }

@@ -54,12 +54,7 @@ fn default_and_global_scopes() {
     let s = Scratch::new("linktime_scope");
     side(&s, "libprovider.c", "libprovider.so", &[]);
     side(&s, "libdup.c", "libdup.so", &[]);
-    s.link_program(
-        DIR,
-        "scope.c",
-        "scope.wasm",
-        &["--dl-openable", "libprovider.so", "--dl-openable", "libdup.so"],
-    );
+    s.link_program(DIR, "scope.c", "scope.wasm", &["--dl-openable", "libprovider.so", "--dl-openable", "libdup.so"]);
     expect_everywhere(&s, "scope.wasm", "scope.expected");
 }
 

@@ -113,8 +113,7 @@ fn search_ld_library_path() {
     let s = Scratch::new("search");
     s.side_module("libsearch.c", "libs/libsearch.so", &[]);
     s.program("search.c", "search.wasm", &[]);
-    s.run("search.wasm", &[], &[("LD_LIBRARY_PATH", "missing-dir:libs")])
-        .expect(&expected("search.expected"));
+    s.run("search.wasm", &[], &[("LD_LIBRARY_PATH", "missing-dir:libs")]).expect(&expected("search.expected"));
 }
 
 #[test]

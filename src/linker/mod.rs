@@ -253,12 +253,7 @@ impl<H: Host> Linker<H> {
     }
 
     /// `dlopen(name, mode)`; `None` is the main program.
-    pub fn open(
-        &mut self,
-        name: Option<&str>,
-        flags: RtldFlags,
-        env: SearchEnv<'_>,
-    ) -> Result<Opened, DlError> {
+    pub fn open(&mut self, name: Option<&str>, flags: RtldFlags, env: SearchEnv<'_>) -> Result<Opened, DlError> {
         let main = self.main_handle()?;
         let Some(name) = name else {
             return Ok(Opened { handle: main, init: Vec::new() });
@@ -270,9 +265,7 @@ impl<H: Host> Linker<H> {
             return Err(DlError::new(ErrorKind::NameTooLong { len: name.len() }));
         }
         if flags.contains(RtldFlags::NOLOAD) {
-            let h = self
-                .find_loaded(name, ".", &[], env)?
-                .map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
+            let h = self.find_loaded(name, ".", &[], env)?.map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
             self.add_reference(h, flags);
             return Ok(Opened { handle: h, init: Vec::new() });
         }

@@ -29,8 +29,7 @@ impl<H: Host> Linker<H> {
     /// The first library in `list` that defines `name` (hashed once for the whole list).
     fn find_in(&self, list: &[Handle], name: &[u8]) -> Option<(Handle, Symbol)> {
         let key = Key::new(name);
-        list.iter()
-            .find_map(|&h| self.libs.get(h).and_then(|l| l.symbols.get_hashed(&key)).map(|s| (h, s)))
+        list.iter().find_map(|&h| self.libs.get(h).and_then(|l| l.symbols.get_hashed(&key)).map(|s| (h, s)))
     }
 
     /// Resolution of `name` for an import of library `h`.
@@ -89,9 +88,7 @@ impl<H: Host> Linker<H> {
         let main = self.main_handle()?;
         let not_found = |scope: &str| DlError::symbol_not_found(scope, name);
         let found = match scope {
-            Scope::Default => self
-                .find_in(&self.global_scope, name)
-                .ok_or_else(|| not_found("RTLD_DEFAULT"))?,
+            Scope::Default => self.find_in(&self.global_scope, name).ok_or_else(|| not_found("RTLD_DEFAULT"))?,
             Scope::Next { caller } => self.find_next(caller, main, name).ok_or_else(|| not_found("RTLD_NEXT"))?,
             Scope::Handle(raw) => {
                 let h = self.ready(raw)?;
@@ -113,8 +110,6 @@ impl<H: Host> Linker<H> {
         if let Some(value) = found.1.value() {
             return Ok(value);
         }
-        self.value_of(found.0, name, found.1).ok_or_else(|| {
-            not_found(self.libs.get(found.0).map_or("", |l| &l.name))
-        })
+        self.value_of(found.0, name, found.1).ok_or_else(|| not_found(self.libs.get(found.0).map_or("", |l| &l.name)))
     }
 }

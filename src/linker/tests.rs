@@ -59,7 +59,9 @@ fn unresolved_import_fails_and_loads_nothing() {
     assert_eq!(e.to_string(), "bad.so: undefined symbol: nowhere (import env.nowhere)");
     assert_eq!(l.loaded_count(), 1, "only main is left");
     assert!(model.0.borrow().live_allocs.is_empty(), "memory released");
-    assert!(matches!(open(&mut l, "libdep.so", NOW | RtldFlags::NOLOAD), Err(e) if matches!(e.kind(), ErrorKind::NotLoaded)));
+    assert!(
+        matches!(open(&mut l, "libdep.so", NOW | RtldFlags::NOLOAD), Err(e) if matches!(e.kind(), ErrorKind::NotLoaded))
+    );
 }
 
 #[test]
@@ -149,10 +151,7 @@ fn missing_dependency_is_reported_and_rolled_back() {
 #[test]
 fn self_dependency_is_an_error() {
     let (mut l, _) = setup(vec![("self.so", side(4, &["self.so"], &[]))]);
-    assert_eq!(
-        open(&mut l, "self.so", NOW).unwrap_err().to_string(),
-        "self.so: library lists itself as a dependency"
-    );
+    assert_eq!(open(&mut l, "self.so", NOW).unwrap_err().to_string(), "self.so: library lists itself as a dependency");
     assert_eq!(l.loaded_count(), 1);
 }
 
@@ -198,7 +197,10 @@ fn bad_modules() {
     let msg = |l: &mut Linker<Model>, n| open(l, n, NOW).unwrap_err().to_string();
     assert!(msg(&mut l, "nf.so").contains("dylink.0 must be the first section (found at byte 188)"));
     assert_eq!(msg(&mut l, "nd.so"), "nd.so: not a side module (no dylink.0 section)");
-    assert_eq!(msg(&mut l, "mf.so"), "mf.so: malformed dylink.0 at byte 22: subsection extends past the end of the section");
+    assert_eq!(
+        msg(&mut l, "mf.so"),
+        "mf.so: malformed dylink.0 at byte 22: subsection extends past the end of the section"
+    );
     assert_eq!(msg(&mut l, "notes.txt"), "notes.txt: not a valid WebAssembly module: bad magic");
     assert!(matches!(l.open(Some(""), NOW, ENV), Err(e) if matches!(e.kind(), ErrorKind::InvalidName { .. })));
     assert_eq!(l.loaded_count(), 1);
@@ -218,11 +220,22 @@ fn search_path_and_runpath() {
     let o = l.open(Some("libtop.so"), NOW, env).unwrap();
     assert_eq!(
         model.0.borrow().loads,
-        vec!["libtop.so", "/nope/libtop.so", "plug/libtop.so", "libd.so", "/nope/libd.so", "plug/libd.so", "plug/deps/libd.so"]
+        vec![
+            "libtop.so",
+            "/nope/libtop.so",
+            "plug/libtop.so",
+            "libd.so",
+            "/nope/libd.so",
+            "plug/libd.so",
+            "plug/deps/libd.so"
+        ]
     );
     assert!(l.sym(Scope::Handle(raw(&o)), b"d").is_ok());
     // Already loaded under its path: found by that path without another load.
-    assert_eq!(l.open(Some("plug/deps/libd.so"), RtldFlags::NOLOAD, ENV).unwrap().handle.to_raw() & 0x8000_0000, 0x8000_0000);
+    assert_eq!(
+        l.open(Some("plug/deps/libd.so"), RtldFlags::NOLOAD, ENV).unwrap().handle.to_raw() & 0x8000_0000,
+        0x8000_0000
+    );
 }
 
 #[test]
@@ -251,13 +264,12 @@ fn destructors_registered_per_library_run_on_close() {
 fn forged_and_reserved_handles() {
     let (mut l, _) = setup(vec![]);
     for raw in [0x1234usize, 0x8000_0005, 0x8abc_def0] {
-        assert!(matches!(l.sym(Scope::Handle(raw), b"x"), Err(e) if matches!(e.kind(), ErrorKind::InvalidHandle { .. })));
+        assert!(
+            matches!(l.sym(Scope::Handle(raw), b"x"), Err(e) if matches!(e.kind(), ErrorKind::InvalidHandle { .. }))
+        );
         assert!(matches!(l.close(raw), Err(e) if matches!(e.kind(), ErrorKind::InvalidHandle { .. })));
     }
-    assert_eq!(
-        l.sym(Scope::Default, b"nothing").unwrap_err().to_string(),
-        "RTLD_DEFAULT: undefined symbol: nothing"
-    );
+    assert_eq!(l.sym(Scope::Default, b"nothing").unwrap_err().to_string(), "RTLD_DEFAULT: undefined symbol: nothing");
 }
 
 #[test]
@@ -296,7 +308,10 @@ fn exit_destructors_run_dependents_first_whatever_the_slots() {
 
 #[test]
 fn link_time_table_libraries() {
-    use crate::linktime::{parse_table, tests::{REAL, REAL_BASE, REAL_ROOT}};
+    use crate::linktime::{
+        parse_table,
+        tests::{REAL, REAL_BASE, REAL_ROOT},
+    };
     let (mut l, model) = setup(vec![]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
     let side_fn = table.find(b"libside.so").unwrap().symbol(b"side_fn").unwrap();
@@ -306,10 +321,7 @@ fn link_time_table_libraries() {
     assert!(o.init.is_empty(), "its constructors already ran");
     assert_eq!(open(&mut l, "/ext/libside.so", NOW).unwrap().handle, o.handle);
     assert_eq!(l.sym(Scope::Handle(raw(&o)), b"side_fn").unwrap(), side_fn);
-    assert_eq!(
-        l.sym(Scope::Handle(raw(&o)), b"nope").unwrap_err().to_string(),
-        "libside.so: undefined symbol: nope"
-    );
+    assert_eq!(l.sym(Scope::Handle(raw(&o)), b"nope").unwrap_err().to_string(), "libside.so: undefined symbol: nope");
     assert!(model.0.borrow().loads.is_empty(), "the runtime loader was never asked");
     // Never unloaded: two closes balance two opens, a third is an error, the handle stays.
     assert!(l.close(raw(&o)).unwrap().libs.is_empty());
@@ -327,7 +339,10 @@ fn link_time_table_libraries() {
 
 #[test]
 fn runtime_library_imports_from_a_table_library() {
-    use crate::linktime::{parse_table, tests::{REAL, REAL_BASE, REAL_ROOT}};
+    use crate::linktime::{
+        parse_table,
+        tests::{REAL, REAL_BASE, REAL_ROOT},
+    };
     let user = with_import(side(4, &["libdep.so"], &[]), "env", "dep_fn", ExternKind::Func);
     let (mut l, model) = setup(vec![("user.so", user)]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
@@ -346,10 +361,8 @@ fn with_table(mut m: ModuleSpec, slots: u8) -> ModuleSpec {
 
 #[test]
 fn table_slots_of_unloaded_libraries_are_reused() {
-    let (mut l, model) = setup(vec![
-        ("t4.so", with_table(side(4, &[], &[]), 4)),
-        ("t2.so", with_table(side(4, &[], &[]), 2)),
-    ]);
+    let (mut l, model) =
+        setup(vec![("t4.so", with_table(side(4, &[], &[]), 4)), ("t2.so", with_table(side(4, &[], &[]), 2))]);
     let a = open(&mut l, "t4.so", NOW).unwrap();
     let base = l.libs.get(a.handle).unwrap().table_base;
     let grown = model.0.borrow().table_len;

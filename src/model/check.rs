@@ -55,8 +55,23 @@ const FAILS: &str = "bad.so";
 const NAMES: usize = 12;
 const MAIN_SYMS: &[&str] = &["printf", "errno"];
 const SYMS: &[&str] = &[
-    "printf", "errno", "common", "dup", "cyc", "a_sym", "b_sym", "solo_sym", "c1_sym", "c2_sym",
-    "top_sym", "x_sym", "y_sym", "w_sym", "bad_sym", "orphan_sym", "nothing",
+    "printf",
+    "errno",
+    "common",
+    "dup",
+    "cyc",
+    "a_sym",
+    "b_sym",
+    "solo_sym",
+    "c1_sym",
+    "c2_sym",
+    "top_sym",
+    "x_sym",
+    "y_sym",
+    "w_sym",
+    "bad_sym",
+    "orphan_sym",
+    "nothing",
 ];
 
 fn name_at(i: usize) -> &'static str {

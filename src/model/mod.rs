@@ -17,11 +17,9 @@ pub mod fuzz;
 pub mod wasm;
 
 use crate::flags::RtldFlags;
-use crate::host::{
-    ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section,
-};
-use crate::sections;
+use crate::host::{ExportDesc, ExportValue, ExternKind, Host, HostError, HostErrorCode, ImportValue, Section};
 use crate::linker::{Linker, Opened, SearchEnv};
+use crate::sections;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::{String, ToString};
@@ -364,11 +362,7 @@ pub fn with_export(mut m: ModuleSpec, n: &str, e: Exp) -> ModuleSpec {
 /// `errno` (data) and `shared`, a table of 10 slots and a heap from 0x10000.
 pub fn setup(files: Vec<(&str, ModuleSpec)>) -> (Linker<Model>, Model) {
     let main = ModuleSpec {
-        exports: vec![
-            ("printf".into(), Exp::Func),
-            ("errno".into(), Exp::Global(5000)),
-            ("shared".into(), Exp::Func),
-        ],
+        exports: vec![("printf".into(), Exp::Func), ("errno".into(), Exp::Global(5000)), ("shared".into(), Exp::Func)],
         ..Default::default()
     };
     let world = World {

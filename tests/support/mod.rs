@@ -168,10 +168,7 @@ impl Scratch {
         let failures: Vec<String> = Host::ALL
             .iter()
             .filter_map(|&host| {
-                self.run_on(host, wasm, args, env)
-                    .check(expected)
-                    .err()
-                    .map(|e| format!("=== on {}: {e}", host.name()))
+                self.run_on(host, wasm, args, env).check(expected).err().map(|e| format!("=== on {}: {e}", host.name()))
             })
             .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
