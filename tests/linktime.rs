@@ -65,3 +65,21 @@ fn bad_input_gives_dlerror_not_a_trap() {
     s.link_program(DIR, "badinput.c", "badinput.wasm", &["--dl-openable", "libgood.so"]);
     expect_everywhere(&s, "badinput.wasm", "badinput.expected");
 }
+
+/// The weak-self-reference programs of the runtime suite, bundled: a library's calls to its own
+/// weak definitions and the main program's interposition work; the lines that `LINKTIME`
+/// prints instead of checking are the differences docs/linktime.md lists.
+#[test]
+fn weak_self_references_and_interposition() {
+    let s = Scratch::new("linktime_selfweak");
+    for (src, out) in
+        [("libselfweak.c", "libselfweak.so"), ("libselfweak.c", "libselfweak2.so"), ("libstrong_helper.c", "libstrong_helper.so")]
+    {
+        s.side_module_in("runtime", src, out, &[]);
+    }
+    let libs = ["--dl-openable", "libselfweak.so", "--dl-openable", "libselfweak2.so", "--dl-openable", "libstrong_helper.so"];
+    s.link_program("runtime", "selfweak.c", "selfweak.wasm", &[&["-DLINKTIME"], &libs[..]].concat());
+    expect_everywhere(&s, "selfweak.wasm", "selfweak.expected");
+    s.link_program("runtime", "interpose.c", "interpose.wasm", &[&["-DLINKTIME", "-rdynamic"], &libs[..2]].concat());
+    expect_everywhere(&s, "interpose.wasm", "interpose.expected");
+}

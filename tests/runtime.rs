@@ -171,3 +171,33 @@ fn lookups_before_and_after_indexing() {
     s.program("lookup.c", "lookup.wasm", &[]);
     s.run("lookup.wasm", &[], &[]).expect(&expected("lookup.expected"));
 }
+
+/// Builds the side modules of the weak-self-reference tests in `s` (wasm, and natively).
+fn weak_self_reference_libraries(s: &Scratch) {
+    for (src, out) in
+        [("libselfweak.c", "libselfweak.so"), ("libselfweak.c", "libselfweak2.so"), ("libstrong_helper.c", "libstrong_helper.so")]
+    {
+        s.side_module(src, out, &[]);
+        s.native("runtime", src, out);
+    }
+}
+
+#[test]
+fn weak_self_references_bind_to_the_library_itself() {
+    let s = Scratch::new("selfweak");
+    weak_self_reference_libraries(&s);
+    s.native("runtime", "selfweak.c", "selfweak");
+    s.run_native("selfweak").expect(&expected("selfweak.expected"));
+    s.program("selfweak.c", "selfweak.wasm", &[]);
+    s.run("selfweak.wasm", &[], &[]).expect(&expected("selfweak.expected"));
+}
+
+#[test]
+fn main_program_interposes_on_weak_definitions() {
+    let s = Scratch::new("interpose");
+    weak_self_reference_libraries(&s);
+    s.native("runtime", "interpose.c", "interpose");
+    s.run_native("interpose").expect(&expected("interpose.expected"));
+    s.program("interpose.c", "interpose.wasm", &["-rdynamic"]);
+    s.run("interpose.wasm", &[], &[]).expect(&expected("interpose.expected"));
+}

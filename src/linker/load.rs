@@ -320,8 +320,11 @@ impl<H: Host> Linker<H> {
             ("env", name, ExternKind::Func) | ("GOT.mem" | "GOT.func", name, ExternKind::Global) => {
                 let got = imp.kind == ExternKind::Global;
                 let want_func = imp.module != "GOT.mem";
-                // A function the library imports and defines itself is not bound to itself.
-                let found = self.resolve_for(h, name.as_bytes()).filter(|&(owner, _)| got || owner != h);
+                // A library's own definition can be what resolution finds: wasm-ld imports a
+                // preemptible (weak, default-visibility) function for the library's own calls
+                // and exports its definition, so unless an earlier scope interposes, the import
+                // is bound to the library itself, late (below), as ELF binds it.
+                let found = self.resolve_for(h, name.as_bytes());
                 let mut late_slot = None;
                 let value = match found {
                     Some((_, sym)) if sym.is_func() == Some(!want_func) => {

@@ -144,6 +144,31 @@ impl Scratch {
         self.link(&args);
     }
 
+    /// Builds `tests/c/<dir>/<src>` natively (the system's `cc`, glibc) into `native/<out>`:
+    /// a shared library when `out` ends in `.so`, else a program linked with `-rdynamic -ldl`.
+    /// The C tests whose behaviour glibc has are run natively first, against the same
+    /// transcript, so the expected output is glibc's and not ours.
+    pub fn native(&self, dir: &str, src: &str, out: &str) {
+        let native = self.path("native");
+        std::fs::create_dir_all(&native).unwrap();
+        let src = source_in(dir, src);
+        let mut cmd = Command::new("cc");
+        cmd.arg("-O1").arg(format!("-I{}", root().join("tests/c").display())).arg(&src).args(["-o", out]);
+        if out.ends_with(".so") {
+            cmd.args(["-shared", "-fPIC"]);
+        } else {
+            cmd.args(["-rdynamic", "-ldl"]);
+        }
+        let built = cmd.current_dir(&native).output().expect("run cc");
+        assert!(built.status.success(), "cc {src:?} failed:\n{}", String::from_utf8_lossy(&built.stderr));
+    }
+
+    /// Runs native program `native/<exe>` in `native/`.
+    pub fn run_native(&self, exe: &str) -> Run {
+        let native = self.path("native");
+        Run(Command::new(native.join(exe)).current_dir(&native).output().expect("run native program"))
+    }
+
     /// Runs a component on the reference host in the scratch directory.
     pub fn run(&self, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         self.run_on(Host::Jco, wasm, args, env)
