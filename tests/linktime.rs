@@ -72,12 +72,15 @@ fn bad_input_gives_dlerror_not_a_trap() {
 #[test]
 fn weak_self_references_and_interposition() {
     let s = Scratch::new("linktime_selfweak");
-    for (src, out) in
-        [("libselfweak.c", "libselfweak.so"), ("libselfweak.c", "libselfweak2.so"), ("libstrong_helper.c", "libstrong_helper.so")]
-    {
+    for (src, out) in [
+        ("libselfweak.c", "libselfweak.so"),
+        ("libselfweak.c", "libselfweak2.so"),
+        ("libstrong_helper.c", "libstrong_helper.so"),
+    ] {
         s.side_module_in("runtime", src, out, &[]);
     }
-    let libs = ["--dl-openable", "libselfweak.so", "--dl-openable", "libselfweak2.so", "--dl-openable", "libstrong_helper.so"];
+    let libs =
+        ["--dl-openable", "libselfweak.so", "--dl-openable", "libselfweak2.so", "--dl-openable", "libstrong_helper.so"];
     s.link_program("runtime", "selfweak.c", "selfweak.wasm", &[&["-DLINKTIME"], &libs[..]].concat());
     expect_everywhere(&s, "selfweak.wasm", "selfweak.expected");
     s.link_program("runtime", "interpose.c", "interpose.wasm", &[&["-DLINKTIME", "-rdynamic"], &libs[..2]].concat());

@@ -174,9 +174,11 @@ fn lookups_before_and_after_indexing() {
 
 /// Builds the side modules of the weak-self-reference tests in `s` (wasm, and natively).
 fn weak_self_reference_libraries(s: &Scratch) {
-    for (src, out) in
-        [("libselfweak.c", "libselfweak.so"), ("libselfweak.c", "libselfweak2.so"), ("libstrong_helper.c", "libstrong_helper.so")]
-    {
+    for (src, out) in [
+        ("libselfweak.c", "libselfweak.so"),
+        ("libselfweak.c", "libselfweak2.so"),
+        ("libstrong_helper.c", "libstrong_helper.so"),
+    ] {
         s.side_module(src, out, &[]);
         s.native("runtime", src, out);
     }

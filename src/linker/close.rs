@@ -1,8 +1,9 @@
 //! Unloading: reference counts, reachability, destructor collection, and freeing.
 //!
 //! A library's count is its explicit `dlopen`s. `dlclose` drops one; when a count reaches
-//! zero, every library no longer reachable through NEEDED edges from a library that is still
-//! open, `RTLD_NODELETE` or the main program is unloaded (glibc's approach, which also frees
+//! zero, every library no longer reachable through NEEDED edges (and bindings to global
+//! libraries, [`super::Library::bound_to`]) from a library that is still open,
+//! `RTLD_NODELETE` or the main program is unloaded (glibc's approach, which also frees
 //! dependency cycles). Unloaded libraries leave the name index and the global scope at once
 //! (no lookup finds them from here on), their `__cxa_atexit` registrations are returned to be
 //! run (reverse registration order; libraries that became ready later first, so dependents
@@ -51,12 +52,22 @@ impl<H: Host> Linker<H> {
         // Marked by handle-table slot (only live handles are marked, so a slot's mark is its
         // current library's): linear in the libraries, where a list of the live ones searched
         // per library would be quadratic (1,000 libraries: a million compares per dlclose).
+        // Libraries an import was bound to outside its local scope (`bound_to`) are reached
+        // too, and what they reach in turn: a worklist, each library marked once.
         let mut live = alloc::vec![false; self.libs.capacity_used()];
+        let mut work: Vec<Handle> = Vec::new();
         for &h in &self.ready_order {
             let l = self.libs.get(h).expect("live");
             if l.state == LibState::Ready && (l.refs > 0 || l.nodelete) {
-                for m in &l.group {
+                work.push(h);
+            }
+        }
+        while let Some(h) = work.pop() {
+            let l = self.libs.get(h).expect("live");
+            for &m in l.group.iter().chain(&l.bound_to) {
+                if !live[m.slot()] {
                     live[m.slot()] = true;
+                    work.push(m);
                 }
             }
         }

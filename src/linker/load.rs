@@ -332,7 +332,9 @@ impl<H: Host> Linker<H> {
                         return Err(DlError::import(ErrorKind::ImportKind { expected }, id, imp.module, name));
                     }
                     Some((owner, sym)) if owner != h && self.available(owner, sym) => {
-                        Some(self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?)
+                        let value = self.value_of(owner, name.as_bytes(), sym).ok_or_else(unresolved)?;
+                        self.keep_bound(h, owner);
+                        Some(value)
                     }
                     // Defined by this library or by one further up a dependency cycle: known
                     // once that library is instantiated. A function is called through a slot
@@ -369,6 +371,19 @@ impl<H: Host> Linker<H> {
         };
         self.host.push_import(values, value);
         Ok(())
+    }
+
+    /// Library `h` was bound to a definition in `owner`: if `owner` is outside `h`'s local
+    /// scope (a global library), `h` keeps it loaded, as glibc's relocation dependencies do,
+    /// so that no import of `h` is left pointing into an unloaded library.
+    fn keep_bound(&mut self, h: Handle, owner: Handle) {
+        if Some(owner) == self.main {
+            return;
+        }
+        let lib = self.libs.get_mut(h).expect("live");
+        if !lib.group.contains(&owner) && !lib.bound_to.contains(&owner) {
+            lib.bound_to.push(owner);
+        }
     }
 
     /// Adds function export `name` of library `h` to the functions to run after commit, if

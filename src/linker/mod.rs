@@ -57,6 +57,9 @@ pub struct Library<H: Host> {
     pub deps: Vec<Handle>,
     /// Local scope: the library, then its dependencies breadth-first.
     pub group: Vec<Handle>,
+    /// Libraries outside its local scope that its imports were bound to (a definition found
+    /// in the global scope; glibc's `l_reldeps`): they stay loaded as long as this one does.
+    pub bound_to: Vec<Handle>,
     /// Explicit `dlopen`s plus dependents.
     pub refs: u32,
     pub global: bool,
@@ -82,6 +85,7 @@ impl<H: Host> Library<H> {
             symbols,
             deps: Vec::new(),
             group: Vec::new(),
+            bound_to: Vec::new(),
             refs: 0,
             global: false,
             nodelete: false,

@@ -8,6 +8,14 @@
 //! (bad → b), one whose dependency does not exist (orphan → solo, gone), and a name that is
 //! no file. Several libraries define the same symbols, so scope order decides.
 //!
+//! Weak self-references and interposition: a function `hook` is defined by a.so, b.so,
+//! c2.so, solo.so and w.so and, in half of the sequences, by the main program; a.so and c2.so
+//! import it too (what wasm-ld makes of a weak definition the library calls itself), c1.so and
+//! top.so only import it (weakly). Each import must be bound to the first definition in the
+//! global scope as it was when the library was loaded, then in the library's local scope
+//! (which starts with the library itself), and stay so: checked after every step through the
+//! bindings and table copies the model host recorded.
+//!
 //! Handles used: every handle ever returned (live, stale after unloading, double-closed),
 //! forged values, handles with a flipped generation, NULL (RTLD_DEFAULT for `dlsym`) and the
 //! main program's. Modes: any combination of LAZY, NOW, NOLOAD, LOCAL, GLOBAL, NODELETE, plus
@@ -26,6 +34,7 @@
 
 use super::{setup, Exp, Model, ModuleSpec};
 use crate::flags::{RtldFlags, RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL, RTLD_NODELETE, RTLD_NOLOAD, RTLD_NOW};
+use crate::host::{ExternKind, ImportValue};
 use crate::linker::{LibState, Linker, Scope, SearchEnv};
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
@@ -54,6 +63,12 @@ const FAILS: &str = "bad.so";
 /// Names `dlopen` is asked for: the universe and one that is no file.
 const NAMES: usize = 12;
 const MAIN_SYMS: &[&str] = &["printf", "errno"];
+/// The function every library below resolves by the ELF rules.
+const HOOK: &str = "hook";
+/// Libraries that define `hook` (main too, when the sequence says so).
+const HOOK_DEFINED_BY: &[&str] = &["a.so", "b.so", "c2.so", "solo.so", "w.so"];
+/// Libraries that import `env.hook` (weakly), in their own calls.
+const HOOK_IMPORTED_BY: &[&str] = &["a.so", "c1.so", "c2.so", "top.so"];
 const SYMS: &[&str] = &[
     "printf",
     "errno",
@@ -71,6 +86,7 @@ const SYMS: &[&str] = &[
     "w_sym",
     "bad_sym",
     "orphan_sym",
+    HOOK,
     "nothing",
 ];
 
@@ -159,6 +175,10 @@ struct Reference {
     global: Vec<&'static str>,
     /// Most libraries alive at once, main included.
     peak: usize,
+    /// The main program defines `hook`.
+    main_hook: bool,
+    /// Which definition each loaded importer of `hook` was bound to (`None`: unresolved).
+    hook_bound: BTreeMap<&'static str, Option<&'static str>>,
 }
 
 impl Reference {
@@ -220,6 +240,15 @@ impl Reference {
             if !ok {
                 return None;
             }
+            // Imports are resolved in the global scope as it was before this dlopen, then
+            // in the library's own local scope.
+            for &c in &created {
+                if HOOK_IMPORTED_BY.contains(&c) {
+                    let mut scope = self.default_scope();
+                    scope.extend(self.bfs(c));
+                    self.hook_bound.insert(c, self.find(&scope, HOOK));
+                }
+            }
             for c in created {
                 self.loaded.insert(c, MLib::default());
             }
@@ -243,6 +272,8 @@ impl Reference {
             while let Some(n) = stack.pop() {
                 if reachable.insert(n) {
                     stack.extend(Self::needed(n));
+                    // A definition an import was bound to stays loaded with the importer.
+                    stack.extend(self.hook_bound.get(n).copied().flatten().filter(|&d| d != "main"));
                 }
             }
             self.loaded.retain(|n, _| reachable.contains(n));
@@ -251,8 +282,10 @@ impl Reference {
         true
     }
 
-    fn defines(lib: &str, sym: &str) -> bool {
-        if lib == "main" {
+    fn defines(&self, lib: &str, sym: &str) -> bool {
+        if sym == HOOK {
+            (lib == "main" && self.main_hook) || HOOK_DEFINED_BY.contains(&lib)
+        } else if lib == "main" {
             MAIN_SYMS.contains(&sym)
         } else {
             spec(lib).is_some_and(|l| l.2.contains(&sym))
@@ -260,8 +293,8 @@ impl Reference {
     }
 
     /// The library whose definition a lookup in `scope` finds.
-    fn find(scope: &[&'static str], sym: &str) -> Option<&'static str> {
-        scope.iter().copied().find(|l| Self::defines(l, sym))
+    fn find(&self, scope: &[&'static str], sym: &str) -> Option<&'static str> {
+        scope.iter().copied().find(|l| self.defines(l, sym))
     }
 
     fn default_scope(&self) -> Vec<&'static str> {
@@ -276,9 +309,16 @@ impl Reference {
 fn universe() -> Vec<(&'static str, ModuleSpec)> {
     LIBS.iter()
         .map(|(name, needed, exports)| {
-            let mut m = super::side(64, needed, &[]);
+            let weak: &[&str] = if HOOK_IMPORTED_BY.contains(name) { &["env.hook"] } else { &[] };
+            let mut m = super::side(64, needed, weak);
             for (k, e) in exports.iter().enumerate() {
                 m.exports.push((String::from(*e), Exp::Global(4 * (k as i32 + 1))));
+            }
+            if HOOK_DEFINED_BY.contains(name) {
+                m.exports.push((String::from(HOOK), Exp::Func));
+            }
+            if !weak.is_empty() {
+                m.imports.push((String::from("env"), String::from(HOOK), ExternKind::Func));
             }
             (*name, m)
         })
@@ -298,13 +338,18 @@ struct Run {
 const ENV: SearchEnv<'static> = SearchEnv { ld_library_path: None };
 
 impl Run {
-    fn new() -> Self {
+    fn new(main_hook: bool) -> Self {
         let (mut l, model) = setup(universe());
         model.0.borrow_mut().fail_instantiate.push(String::from(FAILS));
         // The model host's main exports printf, errno and `shared`; keep to MAIN_SYMS.
-        model.0.borrow_mut().instances[0].0.exports.retain(|(n, _)| MAIN_SYMS.contains(&n.as_str()));
+        let mut w = model.0.borrow_mut();
+        w.instances[0].0.exports.retain(|(n, _)| MAIN_SYMS.contains(&n.as_str()));
+        if main_hook {
+            w.instances[0].0.exports.push((String::from(HOOK), Exp::Func));
+        }
+        drop(w);
         let main = l.open(None, RtldFlags::NOW, ENV).expect("dlopen(NULL)").handle.to_raw() as usize;
-        let r = Reference { peak: 1, ..Default::default() };
+        let r = Reference { peak: 1, main_hook, ..Default::default() };
         Run { l, model, r, seen: vec![main], handles: BTreeMap::from([("main", main)]) }
     }
 
@@ -331,7 +376,10 @@ impl Run {
 
     fn check_sym(&mut self, what: &str, scope: Scope, expected: Option<&'static str>, sym: &str) {
         match (self.l.sym(scope, sym.as_bytes()), expected) {
-            (Ok(v), Some(lib)) => assert_eq!(self.owner(v), lib, "{what}: {sym} from the wrong library"),
+            (Ok(v), Some(lib)) => {
+                let owner = if sym == HOOK { self.slot_owner(v) } else { String::from(self.owner(v)) };
+                assert_eq!(owner, lib, "{what}: {sym} from the wrong library")
+            }
             (Err(e), None) => assert!(!format!("{e}").is_empty()),
             (got, want) => panic!("{what}: dlsym({sym}) = {got:?}, the model expects {want:?}"),
         }
@@ -376,20 +424,20 @@ impl Run {
                 let sym = SYMS[s];
                 let raw = self.raw(h);
                 if raw == 0 {
-                    let want = Reference::find(&self.r.default_scope(), sym);
+                    let want = self.r.find(&self.r.default_scope(), sym);
                     self.check_sym("RTLD_DEFAULT", Scope::Default, want, sym);
                     return;
                 }
                 let want = match self.denotes(raw) {
                     None => None,
-                    Some(None) => Reference::find(&self.r.default_scope(), sym),
-                    Some(Some(lib)) => Reference::find(&self.r.bfs(lib), sym),
+                    Some(None) => self.r.find(&self.r.default_scope(), sym),
+                    Some(Some(lib)) => self.r.find(&self.r.bfs(lib), sym),
                 };
                 self.check_sym("dlsym(handle)", Scope::Handle(raw), want, sym);
             }
             Op::Next(s) => {
                 let sym = SYMS[s];
-                let want = Reference::find(&self.r.global, sym);
+                let want = self.r.find(&self.r.global, sym);
                 self.check_sym("RTLD_NEXT from main", Scope::Next { caller: 0 }, want, sym);
             }
         }
@@ -422,6 +470,7 @@ impl Run {
                 }
             }
         }
+        self.hook_bindings();
         assert_eq!(self.l.loaded_count(), 1 + self.r.loaded.len());
         assert_eq!(self.model.0.borrow().live_allocs.len(), self.r.loaded.len(), "memory blocks");
         assert!(
@@ -433,6 +482,36 @@ impl Run {
     }
 }
 
+impl Run {
+    /// The library whose function a table slot holds: the export the model host put there,
+    /// following the copies made into late-bound slots.
+    fn slot_owner(&self, slot: u32) -> String {
+        let w = self.model.0.borrow();
+        let slot = w.copies.iter().rev().find(|c| c.0 == slot).map_or(slot, |c| c.1);
+        let (&(instance, ref name), _) = w.slots.iter().find(|(_, &s)| s == slot).expect("slot of an export");
+        assert_eq!(name, HOOK);
+        if instance == 0 {
+            return String::from("main");
+        }
+        let (_, lib) = self.l.libs.iter().find(|(_, l)| l.instance == Some(instance)).expect("a live library");
+        lib.name.clone()
+    }
+
+    /// Every loaded importer of `hook` is bound as the reference resolved it at its load.
+    fn hook_bindings(&self) {
+        for (&lib, &want) in &self.r.hook_bound {
+            let Some((_, l)) = self.l.libs.iter().find(|(_, l)| l.name == lib) else { continue };
+            let instance = l.instance.expect("instantiated");
+            let got = match super::binding(&self.model, instance, HOOK) {
+                ImportValue::FuncSlot(s) | ImportValue::Indirect(s) => Some(self.slot_owner(s)),
+                ImportValue::Unresolved(_) => None,
+                other => panic!("{lib}: env.hook bound to {other:?}"),
+            };
+            assert_eq!(got.as_deref(), want, "{lib}: env.hook bound to the wrong definition");
+        }
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("LIBDL_MODEL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
 }
@@ -441,8 +520,8 @@ fn cases() -> u32 {
 fn model_handles_and_scopes() {
     let config = Config { cases: cases(), failure_persistence: None, ..Config::default() };
     let mut runner = TestRunner::new(config);
-    let result = runner.run(&proptest::collection::vec(op(), 1..80), |ops| {
-        let mut run = Run::new();
+    let result = runner.run(&(any::<bool>(), proptest::collection::vec(op(), 1..80)), |(main_hook, ops)| {
+        let mut run = Run::new(main_hook);
         for op in ops {
             run.step(op);
         }
@@ -459,7 +538,7 @@ fn model_handles_and_scopes() {
 /// global scope. Both go by the complete breadth-first scope now.
 #[test]
 fn cycle_member_scope_is_complete() {
-    let mut run = Run::new();
+    let mut run = Run::new(false);
     run.step(Op::Open(6, RTLD_NOW)); // x.so
     run.step(Op::Open(7, RTLD_NOW | RTLD_GLOBAL)); // y.so
     let y = run.handles["y.so"];

@@ -42,6 +42,11 @@ int main(void) {
     CHECK_RT(helper_addr2() == dlsym(strong, "helper"));
     CHECK(helper_addr2() != dlsym(h2, "helper")); /* dlsym(h2) searches h2's own scope */
     CHECK(((int_fn)dlsym(h2, "helper"))(1) == 2);
-    CHECK(dlclose(h2) == 0 && dlclose(strong) == 0 && dlclose(h) == 0);
+    /* h2's import keeps the library it was bound to loaded (glibc's relocation dependencies):
+     * closing that library's only handle unloads nothing. */
+    CHECK(dlclose(strong) == 0);
+    printf("after dlclose of the global library: call_helper(1) = %d\n", call_helper2(1));
+    printf("dlclose of the library bound to it\n");
+    CHECK(dlclose(h2) == 0 && dlclose(h) == 0);
     return CHECK_DONE();
 }
