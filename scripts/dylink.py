@@ -4,12 +4,16 @@
     scripts/dylink.py needed LIB.so      # NEEDED entries, one per line
     scripts/dylink.py exports LIB.so     # export names, one per line
     scripts/dylink.py imports LIB.so     # module.name, one per line
+    scripts/dylink.py tls LIB.so         # "thread-local storage" if it keeps real TLS
 
 Written from the tool-conventions DynamicLinking.md description of the format.
 """
 import sys
 
 DYLINK_NEEDED = 2
+DYLINK_EXPORT_INFO = 3
+WASM_SYM_TLS = 0x100
+NAME_GLOBALS = 7
 
 
 def _leb(buf, pos):
@@ -76,6 +80,41 @@ def needed(buf):
     return out
 
 
+def _subsections(payload, pos):
+    """Yield (id, body) for each subsection of a custom section from `pos`."""
+    while pos < len(payload):
+        kind = payload[pos]
+        size, pos = _leb(payload, pos + 1)
+        yield kind, payload[pos:pos + size]
+        pos += size
+
+
+def uses_tls(buf):
+    """True if the module keeps real thread-local storage (built with -pthread): an export
+    flagged WASM_SYM_TLS in dylink.0, or a global named __tls_base in the name section. libdl
+    refuses such modules at dlopen (src/linker/load.rs says why)."""
+    for sid, payload in sections(buf):
+        if sid != 0:
+            continue
+        name, pos = _name(payload, 0)
+        for kind, body in _subsections(payload, pos) if name in ("dylink.0", "name") else ():
+            if name == "dylink.0" and kind == DYLINK_EXPORT_INFO:
+                count, p = _leb(body, 0)
+                for _ in range(count):
+                    _, p = _name(body, p)
+                    flags, p = _leb(body, p)
+                    if flags & WASM_SYM_TLS:
+                        return True
+            elif name == "name" and kind == NAME_GLOBALS:
+                count, p = _leb(body, 0)
+                for _ in range(count):
+                    _, p = _leb(body, p)
+                    glob, p = _name(body, p)
+                    if glob == "__tls_base":
+                        return True
+    return False
+
+
 def _import_desc_skip(buf, pos):
     kind = buf[pos]
     pos += 1
@@ -132,7 +171,7 @@ def exports(buf):
 
 
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports"):
+    if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports", "tls"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     with open(argv[2], "rb") as f:
@@ -140,6 +179,9 @@ def main(argv):
     if argv[1] == "needed":
         for lib in needed(buf):
             print(lib)
+    elif argv[1] == "tls":
+        if uses_tls(buf):
+            print("thread-local storage")
     elif argv[1] == "exports":
         for name, _ in exports(buf):
             print(name)

@@ -104,6 +104,8 @@ pub struct Dylink<'a> {
     pub runtime_path: Vec<&'a str>,
     /// The IMPORT_INFO entries flagged `WASM_SYM_BINDING_WEAK`: (module, field).
     pub weak_imports: Vec<(&'a str, &'a str)>,
+    /// An EXPORT_INFO entry is flagged `WASM_SYM_TLS`: the module exports thread-local data.
+    pub exports_tls: bool,
 }
 
 impl<'a> Dylink<'a> {
@@ -264,6 +266,7 @@ impl<'a> Subsections<'a> {
                             NEEDED => out.needed.push(first),
                             RUNTIME_PATH => out.runtime_path.push(first),
                             IMPORT_INFO if flags & SYM_BINDING_WEAK != 0 => out.weak_imports.push((first, second)),
+                            EXPORT_INFO if flags & SYM_TLS != 0 => out.exports_tls = true,
                             _ => {}
                         }
                     }

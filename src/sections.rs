@@ -143,6 +143,33 @@ pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, Par
     Ok(v)
 }
 
+/// Whether a `name` custom-section payload (starting at byte `base`) names a global `wanted`:
+/// subsection 7, global names, of the extended name section
+/// (<https://github.com/WebAssembly/extended-name-section>). The name section is optional and
+/// a malformed one is not an error (core spec, custom sections): reading stops there.
+pub fn names_global(data: &[u8], base: usize, wanted: &str) -> bool {
+    const GLOBAL_NAMES: u8 = 7;
+    let find = || -> Result<bool, ParseError> {
+        let mut r = Reader::new(data, base)?;
+        while !r.at_end() {
+            let id = r.u8()?;
+            let len = r.u32_out_of_line()? as usize;
+            let body = r.bytes(len, "name subsection extends past the end of the section")?;
+            if id == GLOBAL_NAMES {
+                let mut names = Reader::new(body, 0)?;
+                for _ in 0..names.count()? {
+                    names.skip_u32()?;
+                    if names.name()? == wanted {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+        Ok(false)
+    };
+    find().unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +205,24 @@ mod tests {
         let data = [2, 3, b'f', b'o', b'o', 0, 1, 4, b'd', b'a', b't', b'a', 3, 0x80, 0x01];
         let got = exports(&data, 0).unwrap();
         assert_eq!(got, vec![(&b"foo"[..], ExternKind::Func), (&b"data"[..], ExternKind::Global)]);
+    }
+
+    #[test]
+    fn finds_a_global_name() {
+        #[rustfmt::skip]
+        let data = [
+            1, 4, 1, 0, 1, b'f',                           // function names: 0 "f"
+            7, 14, 2, 0, 1, b'g', 3, 10, b'_', b'_', b't', b'l', b's', b'_', b'b', b'a', // cut short
+        ];
+        assert!(!names_global(&data, 0, "__tls_base"), "a truncated subsection is no name");
+        #[rustfmt::skip]
+        let data = [
+            1, 4, 1, 0, 1, b'f',
+            7, 16, 2, 0, 1, b'g', 3, 10, b'_', b'_', b't', b'l', b's', b'_', b'b', b'a', b's', b'e',
+        ];
+        assert!(names_global(&data, 0, "__tls_base"));
+        assert!(names_global(&data, 0, "g"));
+        assert!(!names_global(&data, 0, "f"), "a function name is not a global name");
     }
 
     #[test]

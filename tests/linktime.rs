@@ -86,3 +86,17 @@ fn weak_self_references_and_interposition() {
     s.link_program("runtime", "interpose.c", "interpose.wasm", &[&["-DLINKTIME", "-rdynamic"], &libs[..2]].concat());
     expect_everywhere(&s, "interpose.wasm", "interpose.expected");
 }
+
+/// A side module with real thread-local storage (built with `-pthread`) cannot work without
+/// shared memory: `wasm32-wasip2-link` refuses to bundle it, naming the library and why, as
+/// `dlopen` refuses it in runtime mode (`tests/c/runtime/tls.c`).
+#[test]
+fn thread_local_storage_is_refused_at_link_time() {
+    let s = Scratch::new("linktime_tls");
+    s.side_module_in("runtime", "libtls.c", "libtls_pthread.so", &["-pthread", "-DTLS_HIDDEN"]);
+    s.write("app.c", b"int main(void) { return 0; }\n");
+    let out = s.link_output(&["-o", "app.wasm", "app.c", "-ldl", "--dl-openable", "libtls_pthread.so"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "linked a module with real TLS");
+    assert!(stderr.contains("libtls_pthread.so: unsupported: thread-local storage"), "stderr: {stderr}");
+}

@@ -203,3 +203,13 @@ fn main_program_interposes_on_weak_definitions() {
     s.program("interpose.c", "interpose.wasm", &["-rdynamic"]);
     s.run("interpose.wasm", &[], &[]).expect(&expected("interpose.expected"));
 }
+
+#[test]
+fn thread_local_storage_is_refused_or_works() {
+    let s = Scratch::new("tls");
+    s.side_module("libtls.c", "libtls_pthread.so", &["-pthread"]);
+    s.side_module("libtls.c", "libtls_hidden.so", &["-pthread", "-DTLS_HIDDEN"]);
+    s.side_module("libtls.c", "libtls_plain.so", &[]);
+    s.program("tls.c", "tls.wasm", &[]);
+    s.run("tls.wasm", &[], &[]).expect(&expected("tls.expected"));
+}

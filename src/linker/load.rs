@@ -141,6 +141,9 @@ impl<H: Host> Linker<H> {
         // Names stay borrowed from the section's bytes while the library is linked.
         let dylink = Dylink::parse(&section.data, section.offset as usize)
             .map_err(|error| DlError::at(ErrorKind::Malformed(error), id))?;
+        if dylink.exports_tls || self.uses_tls(&module) {
+            return Err(DlError::at(ErrorKind::Unsupported { what: "thread-local storage" }, id));
+        }
         let symbols = match self.host.section(&module, sections::EXPORT, "") {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
@@ -179,6 +182,19 @@ impl<H: Host> Linker<H> {
         self.libs.get_mut(h).expect("live").state = LibState::Ready;
         self.ready_order.push(h);
         Ok(h)
+    }
+
+    /// Whether the module keeps real thread-local storage: a module built with atomics and
+    /// bulk memory (`-pthread`) but linked without shared memory gets from wasm-ld 19 an
+    /// immutable `__tls_base` of 0 and no `__wasm_init_tls`, so its thread-locals would live
+    /// at address 0 of the program's memory and no loader can move them. Such a module is
+    /// refused (DynamicLinking.md's TLS needs shared memory, which WASI 0.2 programs do not
+    /// have). Exported thread-locals show in dylink.0 ([`Dylink::exports_tls`]); hidden ones
+    /// only in the name section, which names the module's `__tls_base` global. A module built
+    /// without `-pthread` has no `__tls_base`: its `_Thread_local`s are plain data and work.
+    fn uses_tls(&mut self, module: &H::Module) -> bool {
+        let Some(s) = self.host.section(module, sections::CUSTOM, "name") else { return false };
+        sections::names_global(&s.data, s.offset as usize, "__tls_base")
     }
 
     /// The library, then its dependencies breadth-first, each once.

@@ -51,6 +51,16 @@ impl Scratch {
         assert!(out.status.success(), "{tool} {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Runs `bin/wasm32-wasip2-link` in the scratch directory and returns its output, for a
+    /// link that must fail.
+    pub fn link_output(&self, args: &[&str]) -> Output {
+        Command::new(root().join("bin/wasm32-wasip2-link"))
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("run wasm32-wasip2-link")
+    }
+
     /// Runs the C driver in the scratch directory; panics with its output on failure.
     pub fn cc(&self, args: &[&str]) {
         self.tool("wasm32-wasip2-clang", args);
