@@ -18,6 +18,7 @@
 // - option<T>       -> the value, or `undefined` (or `null`) for none.
 // - list<u8>        -> a Uint8Array (a plain Array of numbers is accepted too).
 // - u32 / s32       -> numbers; returning a u32 the host must keep non-negative, an s32 in range.
+// - u64             -> a BigInt.
 // - result<T, E>    -> return T for ok; throw the E value itself for err. jco catches what an
 //   import throws: an object with an own `payload` property gives err(payload); any other
 //   non-Error value gives err(value); an `Error` (and a WebAssembly.RuntimeError above all,
@@ -31,7 +32,7 @@
 // - borrow<T>       -> the very JS object the host created for that handle (so a `cell`
 //   binding gives back our own GlobalCell).
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, isAbsolute, sep } from 'node:path';
 
 /** The error record of the contract, thrown as is (see above). */
@@ -187,8 +188,11 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
 
   // ---- resource module -----------------------------------------------------------------------
   class Module {
-    #module; #bytes;
-    constructor(module, bytes) { this.#module = module; this.#bytes = bytes; }
+    #module; #bytes; #fileId;
+    constructor(module, bytes, fileId) { this.#module = module; this.#bytes = bytes; this.#fileId = fileId; }
+    /** option<u64>: this host's number for the file the module was read from (a BigInt), or
+     *  none for compiled bytes. */
+    fileId() { return this.#fileId; }
     /** option<section>: the first section with this id (a custom one: called `name`), raw. */
     section(id, name) { return findSection(this.#bytes, id, name); }
 
@@ -238,10 +242,19 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
     }
   }
 
-  /** Compile bytes into a Module (result<module, error>). */
-  function compile(bytes, what = 'module') {
+  /** Compile bytes into a Module (result<module, error>); `fileId` as `Module.fileId`. */
+  function compile(bytes, what = 'module', fileId = undefined) {
     if (!(bytes instanceof Uint8Array)) bytes = Uint8Array.from(bytes);
-    try { return new Module(new WebAssembly.Module(bytes), bytes); } catch (e) { return fail('invalid-module', `${what}: ${e.message}`); }
+    try { return new Module(new WebAssembly.Module(bytes), bytes, fileId); } catch (e) { return fail('invalid-module', `${what}: ${e.message}`); }
+  }
+
+  // ---- file identity: one number per distinct file (device and inode, as glibc compares) ----
+  const fileIds = new Map();
+  function fileIdOf(file) {
+    const { dev, ino } = statSync(file, { bigint: true });
+    const key = `${dev}:${ino}`;
+    if (!fileIds.has(key)) fileIds.set(key, BigInt(fileIds.size + 1));
+    return fileIds.get(key);
   }
 
   // ---- ids -> files, as the guest's filesystem sees them ---------------------------------------
@@ -288,7 +301,7 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
         if (e.code === 'EISDIR') fail('invalid-module', `${id}: is a directory`);
         fail('other', `${id}: ${e.message}`);
       }
-      return compile(bytes, id);
+      return compile(bytes, id, fileIdOf(file));
     },
     /** The caller itself, as an instance: its exports are the main program's symbols. */
     caller() {

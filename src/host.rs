@@ -104,6 +104,9 @@ pub trait Host {
     /// Appends the value of a module's next import to `imports`.
     fn push_import(&mut self, imports: &mut Self::Imports, value: ImportValue<&Self::Cell>);
     fn instantiate(&mut self, m: &Self::Module, imports: Self::Imports) -> Result<Self::Instance, HostError>;
+    /// The host's number for the file the module came from (`module.file-id`): equal numbers,
+    /// same file.
+    fn file_id(&mut self, m: &Self::Module) -> Option<u64>;
     /// The caller's own instance; `None` when the host cannot provide one (then the main
     /// program has no symbols for `dlopen(NULL)`).
     fn caller(&mut self) -> Option<Self::Instance>;
@@ -141,6 +144,9 @@ impl Host for NoLoader {
     fn push_import(&mut self, _: &mut (), _: ImportValue<&()>) {}
     fn instantiate(&mut self, _: &(), _: ()) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
+    }
+    fn file_id(&mut self, _: &()) -> Option<u64> {
+        None
     }
     fn caller(&mut self) -> Option<()> {
         None

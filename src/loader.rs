@@ -140,6 +140,10 @@ impl Host for WitHost {
         }
     }
 
+    fn file_id(&mut self, m: &Self::Module) -> Option<u64> {
+        m.file_id()
+    }
+
     fn caller(&mut self) -> Option<Self::Instance> {
         Some(loader::caller())
     }

@@ -213,3 +213,23 @@ fn thread_local_storage_is_refused_or_works() {
     s.program("tls.c", "tls.wasm", &[]);
     s.run("tls.wasm", &[], &[]).expect(&expected("tls.expected"));
 }
+
+#[test]
+fn a_library_is_identified_by_its_file() {
+    let s = Scratch::new("ident");
+    for dir in ["", "native/"] {
+        if dir.is_empty() {
+            s.side_module("libident.c", "libident.so", &[]);
+        } else {
+            s.native("runtime", "libident.c", "libident.so");
+        }
+        std::fs::create_dir_all(s.path(&format!("{dir}sub"))).unwrap();
+        s.symlink("libident.so", &format!("{dir}alias.so"));
+        s.hard_link(&format!("{dir}libident.so"), &format!("{dir}hard.so"));
+        std::fs::copy(s.path(&format!("{dir}libident.so")), s.path(&format!("{dir}copy.so"))).unwrap();
+    }
+    s.native("runtime", "ident.c", "ident");
+    s.run_native("ident").expect(&expected("ident.expected"));
+    s.program("ident.c", "ident.wasm", &[]);
+    s.run("ident.wasm", &[], &[]).expect(&expected("ident.expected"));
+}

@@ -56,6 +56,8 @@ writeFileSync(join(root, 'loose.wasm'), await parse(LOOSE));
 writeFileSync(join(root, 'garbage.wasm'), 'not wasm at all');
 writeFileSync(join(dir, 'outside.wasm'), sideBytes);
 symlinkSync('../outside.wasm', join(root, 'escape.wasm'));
+symlinkSync('sub/side.wasm', join(root, 'alias.wasm'));
+writeFileSync(join(root, 'copy.wasm'), sideBytes);
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 async function setup(mainWat = MAIN) {
@@ -82,6 +84,17 @@ test('load resolves ids like the guest filesystem view', async () => {
   rejects(() => ml.loader.load('escape.wasm'), 'access-denied');
   rejects(() => ml.loader.load('garbage.wasm'), 'invalid-module', /garbage\.wasm/);
   rejects(() => ml.loader.load('sub'), 'invalid-module');
+});
+
+test('fileId: one number per file, whatever the id', async () => {
+  const { ml } = await setup();
+  const id = ml.loader.load('sub/side.wasm').fileId();
+  assert.equal(typeof id, 'bigint');
+  for (const other of ['./sub/side.wasm', 'alias.wasm', 'sub/../alias.wasm']) {
+    assert.equal(ml.loader.load(other).fileId(), id, other);
+  }
+  assert.notEqual(ml.loader.load('copy.wasm').fileId(), id, 'a copy is another file');
+  assert.equal(ml.compiler.compile(await parse(TRAPS)).fileId(), undefined, 'compiled bytes have none');
 });
 
 test('sections and custom sections', async () => {

@@ -101,13 +101,16 @@ impl<H: Host> Linker<H> {
         Ok(Some(h))
     }
 
+    /// The library `name` refers to: one loaded before (by name, or by file: a symlink or
+    /// hard link to it), else the first module the search finds, linked within `txn`. Without
+    /// a `txn` (`RTLD_NOLOAD`) nothing new is linked: a file not loaded yet is `NotLoaded`.
     pub(super) fn find_or_load(
         &mut self,
         name: &str,
         origin: &str,
         runpath: &[&str],
         env: SearchEnv<'_>,
-        txn: &mut Txn<H::Cell>,
+        txn: Option<&mut Txn<H::Cell>>,
     ) -> Result<Handle, DlError> {
         let ids = match self.find_loaded(name, origin, runpath, env)? {
             Ok(h) => return Ok(h),
@@ -115,7 +118,18 @@ impl<H: Host> Linker<H> {
         };
         for id in &ids {
             match self.host.load(id) {
-                Ok(module) => return self.link_new(id, module, env, txn),
+                Ok(module) => {
+                    // The same file under another name (a symlink, a hard link): the library
+                    // loaded from it, as glibc identifies a library by device and inode.
+                    let file_id = self.host.file_id(&module);
+                    if let Some(h) = file_id.and_then(|f| self.loaded_from(f)) {
+                        return Ok(h);
+                    }
+                    return match txn {
+                        Some(txn) => self.link_new(id, module, file_id, env, txn),
+                        None => Err(DlError::at(ErrorKind::NotLoaded, name)),
+                    };
+                }
                 Err(e) if e.code == HostErrorCode::NotFound => continue,
                 Err(e) => return Err(DlError::from_host(id, e)),
             }
@@ -123,11 +137,17 @@ impl<H: Host> Linker<H> {
         Err(DlError::at(ErrorKind::NotFound, name))
     }
 
+    /// The library (not being unloaded) loaded from the file the host numbers `file_id`.
+    fn loaded_from(&self, file_id: u64) -> Option<Handle> {
+        self.libs.iter().find(|(_, l)| l.file_id == Some(file_id) && l.state != LibState::Closing).map(|(h, _)| h)
+    }
+
     /// Links a freshly loaded module under `id`; dependencies first.
     fn link_new(
         &mut self,
         id: &str,
         module: H::Module,
+        file_id: Option<u64>,
         env: SearchEnv<'_>,
         txn: &mut Txn<H::Cell>,
     ) -> Result<Handle, DlError> {
@@ -148,14 +168,16 @@ impl<H: Host> Linker<H> {
             Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
-        let h = self.insert(Library::new(String::from(id), symbols))?;
+        let mut lib = Library::new(String::from(id), symbols);
+        lib.file_id = file_id;
+        let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
         txn.created.push(h);
 
         let origin = dirname(id);
         for needed in &dylink.needed {
             let dep = self
-                .find_or_load(needed, origin, &dylink.runtime_path, env, txn)
+                .find_or_load(needed, origin, &dylink.runtime_path, env, Some(txn))
                 .map_err(|cause| DlError::dependency(id, cause))?;
             if dep == h {
                 return Err(DlError::at(ErrorKind::SelfDependency, id));

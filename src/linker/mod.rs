@@ -43,6 +43,9 @@ pub enum LibState {
 pub struct Library<H: Host> {
     /// The id it was loaded under (normalised), or `"main"` for the program.
     pub name: String,
+    /// The host's number for its file, if it came from one: a `dlopen` by another name of the
+    /// same file (a symlink) finds this library.
+    pub file_id: Option<u64>,
     pub instance: Option<H::Instance>,
     pub mem_base: u32,
     /// Bytes reserved at `mem_base` (at least 1, so every library owns a distinct address).
@@ -75,6 +78,7 @@ impl<H: Host> Library<H> {
     fn new(name: String, symbols: SymbolTable) -> Self {
         Library {
             name,
+            file_id: None,
             instance: None,
             mem_base: 0,
             mem_reserved: 0,
@@ -269,12 +273,13 @@ impl<H: Host> Linker<H> {
             return Err(DlError::new(ErrorKind::NameTooLong { len: name.len() }));
         }
         if flags.contains(RtldFlags::NOLOAD) {
-            let h = self.find_loaded(name, ".", &[], env)?.map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
+            let h =
+                self.find_or_load(name, ".", &[], env, None).map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
             self.add_reference(h, flags);
             return Ok(Opened { handle: h, init: Vec::new() });
         }
         let mut txn = load::Txn::default();
-        match self.find_or_load(name, ".", &[], env, &mut txn) {
+        match self.find_or_load(name, ".", &[], env, Some(&mut txn)) {
             Ok(h) => {
                 self.complete_groups(&txn);
                 self.add_reference(h, flags);

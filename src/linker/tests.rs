@@ -104,6 +104,31 @@ fn refcounts_and_same_handle_on_reopen() {
 }
 
 #[test]
+fn one_file_under_two_names_is_one_library() {
+    let file = ModuleSpec { file_id: Some(7), ..side(4, &[], &[]) };
+    let other = ModuleSpec { file_id: Some(8), ..side(4, &[], &[]) };
+    let needs_alias = ModuleSpec { file_id: Some(9), ..side(4, &["alias.so"], &[]) };
+    let (mut l, model) = setup(vec![
+        ("libx.so", file.clone()),
+        ("alias.so", file),
+        ("other.so", other),
+        ("needs_alias.so", needs_alias),
+    ]);
+    assert!(open(&mut l, "alias.so", NOW | RtldFlags::NOLOAD).is_err(), "nothing loaded yet");
+    let a = open(&mut l, "libx.so", NOW).unwrap();
+    let b = open(&mut l, "alias.so", NOW | RtldFlags::NOLOAD).unwrap();
+    assert_eq!(a.handle, b.handle, "a symlink gives the same handle");
+    assert!(b.init.is_empty(), "constructors run once");
+    assert_eq!(l.refcount(raw(&a)), Some(2));
+    let n = open(&mut l, "needs_alias.so", NOW).unwrap();
+    assert_eq!(l.libs.get(n.handle).unwrap().deps, vec![a.handle], "a NEEDED alias is the loaded library");
+    let o = open(&mut l, "other.so", NOW).unwrap();
+    assert_ne!(o.handle, a.handle, "another file is another library");
+    assert_eq!(model.0.borrow().instances.len(), 4, "main, libx, needs_alias, other: instantiated once each");
+    assert_eq!(l.libs.get(a.handle).unwrap().name, "libx.so", "named as first loaded");
+}
+
+#[test]
 fn global_promotion_and_default_scope() {
     let g = with_export(side(4, &[], &[]), "gsym", Exp::Func);
     let (mut l, _) = setup(vec![("g.so", g)]);

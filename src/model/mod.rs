@@ -53,6 +53,9 @@ pub struct ModuleSpec {
     /// [`wasm::parse`]): served by `section(id)` as they are, so the guest parses the real
     /// bytes. Sections not here are encoded from `imports` and `exports`.
     pub raw_sections: Vec<(u8, Section)>,
+    /// The host's number for the file (`module.file-id`): modules served under several ids
+    /// with the same number are one file (symlinks).
+    pub file_id: Option<u64>,
 }
 
 /// Everything the model host holds.
@@ -220,6 +223,9 @@ impl Host for Model {
         }
         w.instances.push((m.clone(), resolved));
         Ok(w.instances.len() - 1)
+    }
+    fn file_id(&mut self, m: &(String, ModuleSpec)) -> Option<u64> {
+        m.1.file_id
     }
     fn caller(&mut self) -> Option<usize> {
         Some(0)

@@ -104,6 +104,16 @@ impl Scratch {
         std::fs::remove_file(self.path(rel)).unwrap();
     }
 
+    /// Makes `link` a symbolic link to `target` (relative to the link's directory).
+    pub fn symlink(&self, target: &str, link: &str) {
+        std::os::unix::fs::symlink(target, self.path(link)).unwrap();
+    }
+
+    /// Makes `link` a hard link to `target`.
+    pub fn hard_link(&self, target: &str, link: &str) {
+        std::fs::hard_link(self.path(target), self.path(link)).unwrap();
+    }
+
     /// Writes the first `len` bytes of `from` to `to`.
     pub fn truncated_copy(&self, from: &str, to: &str, len: usize) {
         let bytes = std::fs::read(self.path(from)).unwrap();
