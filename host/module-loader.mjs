@@ -94,6 +94,61 @@ function findSection(bytes, id, name) {
   return undefined;
 }
 
+/** The function type of each function import of a module (by import index): the bytes of
+ *  its `functype` (0x60, params, results), read from the type (1) and import (2) sections. */
+function importTypes(bytes) {
+  const typeSec = findSection(bytes, 1, ''), importSec = findSection(bytes, 2, '');
+  const reader = (data) => {
+    let p = 0;
+    const leb = () => { let v = 0, shift = 0, b; do { b = data[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return v; };
+    return { leb, byte: () => data[p++], skip: (n) => { p += n; }, at: () => p };
+  };
+  const types = [];
+  if (typeSec) {
+    const r = reader(typeSec.data);
+    for (let n = r.leb(); n > 0; n--) {
+      const start = r.at();
+      if (r.byte() !== 0x60) break; // a type LLVM does not emit (GC proposal): no stubs
+      r.skip(r.leb()); // params: one byte each for the number types LLVM uses
+      r.skip(r.leb()); // results
+      types.push(Array.from(typeSec.data.subarray(start, r.at())));
+    }
+  }
+  const out = [];
+  if (importSec) {
+    const r = reader(importSec.data);
+    for (let i = 0, n = r.leb(); i < n; i++) {
+      r.skip(r.leb()); r.skip(r.leb()); // module, name
+      const kind = r.byte();
+      if (kind === 0) out[i] = types[r.leb()];
+      else if (kind === 1) { r.byte(); if (r.byte() & 1) r.leb(); r.leb(); }
+      else if (kind === 2) { if (r.byte() & 1) r.leb(); r.leb(); }
+      else if (kind === 3) r.skip(2);
+      else if (kind === 4) { r.byte(); r.leb(); }
+    }
+  }
+  return out;
+}
+
+/** A module importing table `e.t` and i32 global `e.s`, exporting `f` of type `functype`
+ *  (bytes) that calls the table's function at index `s` with its arguments. */
+function stubBytes(functype) {
+  const nparams = functype[1];
+  const vec = (items) => [items.length, ...items.flat()];
+  const str = (s) => [s.length, ...Buffer.from(s)];
+  const section = (id, body) => [id, ...leb128(body.length), ...body];
+  const body = [0, ...Array.from({ length: nparams }, (_, i) => [0x20, ...leb128(i)]).flat(), 0x23, 0, 0x11, 0, 0, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec([functype])),
+    ...section(2, vec([[...str('e'), ...str('t'), 1, 0x70, 0, 0], [...str('e'), ...str('s'), 3, 0x7f, 0]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...str('f'), 0, 0]])),
+    ...section(10, vec([[...leb128(body.length), ...body]])),
+  ]);
+}
+const leb128 = (v) => { const out = []; do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; out.push(b); } while (v); return out; };
+
 /**
  * Make an implementation of the contract.
  *   preopens: { guestPath: hostDir } — exactly the preopens the guest's filesystem has.
@@ -206,8 +261,11 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
         fail('link-error', `${values.length} import values for a module with ${imports.length} imports`);
       }
       const importObject = {};
+      let types; // function import types, read only if a late-bound import needs them
       imports.forEach(({ module, name }, i) => {
-        (importObject[module] ??= {})[name] = bindingValue(c, values[i], module, name);
+        const value = values[i];
+        const type = value.tag === 'indirect' ? (types ??= importTypes(this.#bytes))[i] : undefined;
+        (importObject[module] ??= {})[name] = bindingValue(c, value, module, name, type);
       });
       let instance;
       try { instance = new WebAssembly.Instance(this.#module, importObject); } catch (e) { throw instantiationError(e, 'instantiate'); }
@@ -215,8 +273,8 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
     }
   }
 
-  /** The JS value an import-value binds to. */
-  function bindingValue(c, { tag, val }, module, name) {
+  /** The JS value an import-value binds to (`type`: a function import's type, for `indirect`). */
+  function bindingValue(c, { tag, val }, module, name, type) {
     const what = `${module}.${name}`;
     switch (tag) {
       case 'caller-memory': return c.memory;
@@ -230,16 +288,32 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
       case 'const-i32': return new WebAssembly.Global({ value: 'i32', mutable: false }, val);
       case 'cell': return val.global;
       case 'unresolved': return () => { throw new WebAssembly.RuntimeError(val); };
-      // Late bound: look the slot up at each call. A JS function can stand in for an import of
-      // any type; a host without that freedom would generate a call_indirect stub of the
-      // import's type.
-      case 'indirect': return (...args) => {
-        const f = val < c.table.length ? c.table.get(val) : null;
-        if (!f) throw new WebAssembly.RuntimeError(`${what}: late-bound table slot ${val} is empty`);
-        return f(...args);
-      };
+      // Late bound: a wasm stub of the import's type that calls through the slot
+      // (`call_indirect`, which traps on an empty slot or another type). A library's calls to
+      // its own weak definitions go this way, so it is a wasm-to-wasm call (a few ns), not a
+      // JS function (60-100 ns a call on Node 20).
+      case 'indirect': return lateBound(c.table, val, type);
       default: return fail('link-error', `${what}: unknown binding ${tag}`);
     }
+  }
+
+  // ---- late-bound function stubs ---------------------------------------------------------------
+  // One compiled stub module per function type: it imports the caller's table and an i32 global
+  // (the slot) and exports `f`, which passes its arguments to `call_indirect` through that slot.
+  const stubModules = new Map();
+  function lateBound(table, slot, type) {
+    // A type this reader does not know (see importTypes): a JS function stands in, which can
+    // take any type.
+    if (!type || type[1] >= 0x80) return (...args) => {
+      const f = slot < table.length ? table.get(slot) : null;
+      if (!f) throw new WebAssembly.RuntimeError(`late-bound table slot ${slot} is empty`);
+      return f(...args);
+    };
+    const key = type.join(',');
+    let module = stubModules.get(key);
+    if (!module) stubModules.set(key, (module = new WebAssembly.Module(stubBytes(type))));
+    const s = new WebAssembly.Global({ value: 'i32', mutable: false }, slot);
+    return new WebAssembly.Instance(module, { e: { t: table, s } }).exports.f;
   }
 
   /** Compile bytes into a Module (result<module, error>); `fileId` as `Module.fileId`. */

@@ -41,6 +41,18 @@ const SIDE = String.raw`(module
   (@custom "note" "abc")
   (@custom "note" "second"))`;
 
+// Late-bound imports of several types, and a provider of functions of those types.
+const LATE = String.raw`(module
+  (import "env" "__indirect_function_table" (table 0 funcref))
+  (import "env" "mix" (func $mix (param i64 f64 i32) (result f64)))
+  (import "env" "nothing" (func $nothing))
+  (func (export "call_mix") (result f64) (call $mix (i64.const 40) (f64.const 1.5) (i32.const 2)))
+  (func (export "call_nothing") (call $nothing)))`;
+const PROVIDER = String.raw`(module
+  (func (export "mix") (param i64 f64 i32) (result f64)
+    (f64.add (f64.convert_i64_s (local.get 0)) (f64.mul (local.get 1) (f64.convert_i32_s (local.get 2)))))
+  (func (export "nothing")))`;
+
 const TRAPS = String.raw`(module (func $s unreachable) (start $s))`;
 const OOB = String.raw`(module (import "env" "memory" (memory 1)) (data (i32.const 70000) "x"))`;
 const LOOSE = String.raw`(module (import "env" "f" (func (result i32))) (import "env" "g" (func (result i32))))`;
@@ -51,6 +63,8 @@ mkdirSync(join(root, 'sub'), { recursive: true });
 const sideBytes = await parse(SIDE);
 writeFileSync(join(root, 'sub', 'side.wasm'), sideBytes);
 writeFileSync(join(root, 'traps.wasm'), await parse(TRAPS));
+writeFileSync(join(root, 'late.wasm'), await parse(LATE));
+writeFileSync(join(root, 'provider.wasm'), await parse(PROVIDER));
 writeFileSync(join(root, 'oob.wasm'), await parse(OOB));
 writeFileSync(join(root, 'loose.wasm'), await parse(LOOSE));
 writeFileSync(join(root, 'garbage.wasm'), 'not wasm at all');
@@ -171,6 +185,26 @@ test('instantiate into the caller, slots keep pointer identity', async () => {
   // An unresolved (weak) import links, and traps with its message when called.
   const callWeak = table.get(inst.exportValue('call_weak').val);
   assert.throws(callWeak, (e) => e instanceof WebAssembly.RuntimeError && e.message === 'weak_fn is not defined');
+});
+
+test('indirect: a stub of the import\'s type calls whatever the slot holds then', async () => {
+  const { ml, table } = await setup();
+  const slot = ml.loader.growTable(2);
+  const late = ml.loader.load('late.wasm').instantiate([
+    { tag: 'caller-table' },
+    { tag: 'indirect', val: slot },
+    { tag: 'indirect', val: slot + 1 },
+  ]);
+  const callMix = table.get(late.exportValue('call_mix').val);
+  assert.throws(callMix, WebAssembly.RuntimeError, 'an empty slot traps');
+  const provider = ml.loader.load('provider.wasm').instantiate([]);
+  assert.equal(ml.loader.copySlot(slot, provider.exportValue('mix').val), undefined);
+  assert.equal(callMix(), 43); // 40 + 1.5 * 2, i64, f64 and i32 passed through
+  ml.loader.copySlot(slot + 1, provider.exportValue('mix').val);
+  const callNothing = table.get(late.exportValue('call_nothing').val);
+  assert.throws(callNothing, WebAssembly.RuntimeError, 'a function of another type traps');
+  ml.loader.copySlot(slot + 1, provider.exportValue('nothing').val);
+  assert.equal(callNothing(), undefined);
 });
 
 test('link and instantiation errors', async () => {
