@@ -6,7 +6,8 @@
 // (with a package.json saying {"type":"module"}). The guest gets argv[0] from $DLRUN_ARGV0
 // (default 'main') and the rest from the command line, this process's environment (less
 // DLRUN_*), stdin/stdout/stderr, the clocks, randomness, sockets, and the current directory
-// preopened as '.' — which wasi-libc mounts at the guest's root, its starting cwd.
+// preopened as '.' — which wasi-libc mounts at the guest's root, its starting cwd — plus the
+// directories $DLRUN_DIRS names (`bin/dlrun --dir`).
 // Exit status: the guest's, or 1 with the trap's message on stderr if it traps.
 import { cli, clocks, filesystem, http, io, random, sockets } from '@bytecodealliance/preview2-shim';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,12 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.st
 cli._setEnv(env);
 cli._setArgs([process.env.DLRUN_ARGV0 || 'main', ...args]);
 cli._setCwd('/'); // wasi:cli/environment.initial-cwd, in guest terms
+// bin/dlrun --dir HOST::GUEST: more preopens, one per line of $DLRUN_DIRS.
 const preopens = { '.': process.cwd() };
+for (const line of (process.env.DLRUN_DIRS ?? '').split('\n').filter(Boolean)) {
+  const [host, guest] = line.split('::');
+  preopens[guest] = host;
+}
 filesystem._setPreopens(preopens);
 const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
 

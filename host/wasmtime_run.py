@@ -99,6 +99,10 @@ def main(argv):
     wasi.inherit_stdout()
     wasi.inherit_stderr()
     wasi.preopen_dir(".", ".")
+    # bin/dlrun --dir HOST::GUEST: more preopens, one per line.
+    for line in filter(None, os.environ.get("DLRUN_DIRS", "").split("\n")):
+        host, guest = line.split("::", 1)
+        wasi.preopen_dir(host, guest)
 
     store = wasmtime.Store(engine)
     store.set_wasi(wasi)
