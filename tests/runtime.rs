@@ -233,3 +233,14 @@ fn a_library_is_identified_by_its_file() {
     s.program("ident.c", "ident.wasm", &[]);
     s.run("ident.wasm", &[], &[]).expect(&expected("ident.expected"));
 }
+
+#[test]
+fn plugins_reach_all_of_libc() {
+    let s = Scratch::new("libc_wide");
+    s.side_module("liblibc_wide.c", "liblibc_wide.so", &["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_GETPID"]);
+    s.native("runtime", "liblibc_wide.c", "liblibc_wide.so");
+    s.native("runtime", "libc_wide.c", "libc_wide");
+    s.run_native("libc_wide").expect(&expected("libc_wide.expected"));
+    s.program("libc_wide.c", "libc_wide.wasm", &["-lwasi-emulated-signal", "-lwasi-emulated-getpid"]);
+    s.run("libc_wide.wasm", &[], &[]).expect(&expected("libc_wide.expected"));
+}

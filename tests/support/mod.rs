@@ -175,7 +175,7 @@ impl Scratch {
         let mut cmd = Command::new("cc");
         cmd.arg("-O1").arg(format!("-I{}", root().join("tests/c").display())).arg(&src).args(["-o", out]);
         if out.ends_with(".so") {
-            cmd.args(["-shared", "-fPIC"]);
+            cmd.args(["-shared", "-fPIC", "-lm"]);
         } else {
             cmd.args(["-rdynamic", "-ldl"]);
         }
