@@ -143,6 +143,14 @@ pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, Par
     Ok(v)
 }
 
+/// Whether a `target_features` custom-section payload (tool-conventions `Linking.md`: a vector
+/// of a prefix byte and a length-prefixed feature name) may enable `atomics`: its entry
+/// `+atomics` appears in the bytes. A byte search, not a parse: it only decides whether the
+/// name section is worth reading ([`names_global`] decides), so a false match costs a read.
+pub fn may_enable_atomics(data: &[u8]) -> bool {
+    data.windows(9).any(|w| w == b"+\x07atomics")
+}
+
 /// Whether a `name` custom-section payload (starting at byte `base`) names a global `wanted`:
 /// subsection 7, global names, of the extended name section
 /// (<https://github.com/WebAssembly/extended-name-section>). The name section is optional and
@@ -205,6 +213,16 @@ mod tests {
         let data = [2, 3, b'f', b'o', b'o', 0, 1, 4, b'd', b'a', b't', b'a', 3, 0x80, 0x01];
         let got = exports(&data, 0).unwrap();
         assert_eq!(got, vec![(&b"foo"[..], ExternKind::Func), (&b"data"[..], ExternKind::Global)]);
+    }
+
+    #[test]
+    fn sees_atomics_in_target_features() {
+        #[rustfmt::skip]
+        let data = [2, b'+', 7, b'a', b't', b'o', b'm', b'i', b'c', b's', b'-', 4, b's', b'i', b'm', b'd'];
+        assert!(may_enable_atomics(&data));
+        assert!(!may_enable_atomics(&data[..8]), "truncated");
+        let disallowed = [1, b'-', 7, b'a', b't', b'o', b'm', b'i', b'c', b's'];
+        assert!(!may_enable_atomics(&disallowed));
     }
 
     #[test]

@@ -214,7 +214,14 @@ impl<H: Host> Linker<H> {
     /// have). Exported thread-locals show in dylink.0 ([`Dylink::exports_tls`]); hidden ones
     /// only in the name section, which names the module's `__tls_base` global. A module built
     /// without `-pthread` has no `__tls_base`: its `_Thread_local`s are plain data and work.
+    /// The name section (which can be large) is only read for a module whose
+    /// `target_features` enables atomics, which real TLS needs, or that has none.
     fn uses_tls(&mut self, module: &H::Module) -> bool {
+        if let Some(f) = self.host.section(module, sections::CUSTOM, "target_features") {
+            if !sections::may_enable_atomics(&f.data) {
+                return false;
+            }
+        }
         let Some(s) = self.host.section(module, sections::CUSTOM, "name") else { return false };
         sections::names_global(&s.data, s.offset as usize, "__tls_base")
     }
