@@ -34,6 +34,16 @@ for (const line of (process.env.DLRUN_DIRS ?? '').split('\n').filter(Boolean)) {
   preopens[guest] = host;
 }
 filesystem._setPreopens(preopens);
+// wasi-libc asks for descriptor-flags.mutate-directory on every open that may create or
+// truncate (O_CREAT, O_TRUNC), and preview2-shim 0.26.1 refuses that flag outright ("Not
+// supported" from fopen(name, "w")). It is a permission, not a mode: wasmtime grants it when
+// the preopen allows writes, and every preopen here is read-write, so it is granted and the
+// open goes on without it.
+const { Descriptor } = filesystem.types;
+const openAt = Descriptor.prototype.openAt;
+Descriptor.prototype.openAt = function (pathFlags, path, openFlags, descriptorFlags) {
+  return openAt.call(this, pathFlags, path, openFlags, { ...descriptorFlags, mutateDirectory: false });
+};
 const moduleLoader = createModuleLoader({ preopens, cwd: '/' });
 
 // DLRUN_PROFILE=FILE (used by bin/bench): time every module-loader call twice, and write, at
