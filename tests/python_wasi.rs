@@ -1,0 +1,88 @@
+//! CPython 3.13 built from source with this libdl (`ports/cpython/build`, run through
+//! `bin/python-wasi`): the standard library's extension modules load through `dlopen`,
+//! CPython's own regression tests for them pass inside `python.wasm`, and extension modules
+//! that cannot load raise ImportError with libdl's `dlerror` text. A missing build is built
+//! (minutes, cached), never skipped.
+
+mod support;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::{root, Scratch};
+
+/// The install prefix, built first if needed.
+fn prefix() -> PathBuf {
+    let out = Command::new(root().join("ports/cpython/build")).output().expect("run ports/cpython/build");
+    assert!(out.status.success(), "ports/cpython/build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// `bin/python-wasi [--wasmtime] args...` in `dir`.
+fn python(dir: &Path, wasmtime: bool, args: &[&str]) -> Output {
+    let mut cmd = Command::new(root().join("bin/python-wasi"));
+    if wasmtime {
+        cmd.arg("--wasmtime");
+    }
+    cmd.args(args).current_dir(dir).output().expect("run bin/python-wasi")
+}
+
+fn text(out: &Output) -> String {
+    format!("--- stdout\n{}--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// A scratch directory holding the test scripts of `tests/python/`.
+fn scratch(name: &str) -> Scratch {
+    let s = Scratch::new(name);
+    for f in ["import_all.py", "badext.py"] {
+        std::fs::copy(root().join("tests/python").join(f), s.path(f)).unwrap();
+    }
+    s
+}
+
+#[test]
+fn every_lib_dynload_module_imports_through_dlopen() {
+    prefix();
+    let s = scratch("python_import_all");
+    let out = python(&s.dir, false, &["import_all.py"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("extension modules imported from lib-dynload, 0 failed"), "{t}");
+}
+
+#[test]
+fn cpython_regression_tests_of_dynamic_modules() {
+    prefix();
+    let s = scratch("python_regrtest");
+    // The modules under test (_json, _struct, math, _datetime, _csv, array) come from
+    // lib-dynload; -q prints failures only, the last lines are the summary.
+    let tests = ["test_json", "test_struct", "test_math", "test_datetime", "test_csv", "test_array"];
+    let mut args = vec!["-m", "test", "-q"];
+    args.extend(tests);
+    let out = python(&s.dir, false, &args);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("Result: SUCCESS") && t.contains("Total test files: run=6/6"), "{t}");
+}
+
+#[test]
+fn extension_that_cannot_load_raises_import_error() {
+    let prefix = prefix();
+    let s = scratch("python_badext");
+    let include = format!("-I{}", prefix.join("include/python3.13").display());
+    let src = root().join("tests/python/badext.c");
+    for (define, module) in [("-DMISSING_SYMBOL", "missing"), ("-DNO_INIT", "noinit")] {
+        let out = format!("{module}.cpython-313-wasm32-wasi.so");
+        s.cc(&["-O2", "-fPIC", "-shared", &include, define, src.to_str().unwrap(), "-o", &out]);
+    }
+    s.write("corrupt.cpython-313-wasm32-wasi.so", b"not wasm at all");
+    let out = python(&s.dir, false, &["badext.py"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    for line in [
+        "corrupt: ImportError: /corrupt.cpython-313-wasm32-wasi.so: not a valid WebAssembly module",
+        "missing: ImportError: /missing.cpython-313-wasm32-wasi.so: undefined symbol: wasm_libdl_no_such_function (import env.wasm_libdl_no_such_function)",
+        "noinit: ImportError: dynamic module does not define module export function (PyInit_noinit)",
+        "still working: {\"ok\": true}",
+    ] {
+        assert!(t.contains(line), "missing line {line:?} in\n{t}");
+    }
+}
