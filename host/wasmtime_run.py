@@ -85,6 +85,11 @@ def main(argv):
     config = wasmtime.Config()
     config.wasm_component_model = True
     config.wasm_exceptions = True
+    # Wasm may use 2 MiB of native stack, not wasmtime's 512 KiB default, so that deep C
+    # recursion meets the program's own C stack limit first. 2 MiB is the most this binding
+    # allows: its engines are async-capable, and max_wasm_stack may not exceed the (fixed,
+    # 2 MiB) async stack size.
+    config.max_wasm_stack = 2 << 20
     engine = wasmtime.Engine(config)
 
     try:
