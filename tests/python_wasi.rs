@@ -86,3 +86,59 @@ fn extension_that_cannot_load_raises_import_error() {
         assert!(t.contains(line), "missing line {line:?} in\n{t}");
     }
 }
+
+#[test]
+fn cpython_regression_tests_in_link_time_mode_on_wasmtime() {
+    prefix();
+    let s = scratch("python_regrtest_wasmtime");
+    // Every extension module bundled into one component; the same tests as on the reference host.
+    let tests = ["test_json", "test_struct", "test_math", "test_datetime", "test_csv", "test_array"];
+    let mut args = vec!["-m", "test", "-q"];
+    args.extend(tests);
+    let out = python(&s.dir, true, &args);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("Result: SUCCESS") && t.contains("Total test files: run=6/6"), "{t}");
+    let out = python(&s.dir, true, &["import_all.py"]);
+    let t = text(&out);
+    assert!(out.status.success() && t.contains("imported from lib-dynload, 0 failed"), "{t}");
+}
+
+/// markupsafe from its sdist, built by `bin/pywasi-install` (its `_speedups` a side module),
+/// then markupsafe's own test suite run by pytest inside `python.wasm`, on both hosts.
+#[test]
+fn markupsafe_from_sdist_passes_its_own_tests() {
+    prefix();
+    let s = scratch("python_markupsafe");
+    let pins = root().join("ports/cpython/markupsafe-test.txt");
+    let dl = Command::new("python3")
+        .args(["-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps", "--require-hashes"])
+        .args(["--no-binary", "markupsafe", "--only-binary", "pytest,iniconfig,packaging,pluggy", "-d", "."])
+        .arg("-r")
+        .arg(&pins)
+        .current_dir(&s.dir)
+        .output()
+        .expect("run pip download");
+    assert!(dl.status.success(), "pip download failed:\n{}", text(&dl));
+    let tar = Command::new("tar").args(["xzf", "markupsafe-3.0.2.tar.gz"]).current_dir(&s.dir).status().unwrap();
+    assert!(tar.success());
+    let mut install = Command::new(root().join("bin/pywasi-install"));
+    install.arg("markupsafe-3.0.2.tar.gz");
+    for w in ["pytest-8.3.4", "iniconfig-2.0.0", "packaging-24.2", "pluggy-1.5.0"] {
+        install.arg(format!("{w}-py3-none-any.whl"));
+    }
+    let out = install.current_dir(&s.dir).output().expect("run bin/pywasi-install");
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("markupsafe-3.0.2-cp313-cp313-wasi_wasm32.whl"), "not a platform wheel:\n{t}");
+    let check = "import markupsafe._speedups as s; print(s.__file__.endswith('.so'), s.escape('<x>'))";
+    for wasmtime in [false, true] {
+        let out = python(&s.dir, wasmtime, &["-c", check]);
+        let t = text(&out);
+        assert!(out.status.success() && t.contains("True &lt;x&gt;"), "wasmtime={wasmtime}: {t}");
+        let out = python(&s.dir, wasmtime, &["-m", "pytest", "-q", "-p", "no:cacheprovider", "markupsafe-3.0.2/tests"]);
+        let t = text(&out);
+        assert!(out.status.success() && t.contains(" passed"), "wasmtime={wasmtime}: {t}");
+        assert!(!t.contains("failed") && !t.contains("error"), "wasmtime={wasmtime}: {t}");
+    }
+}
