@@ -20,24 +20,19 @@ struct Python {
     s: Scratch,
 }
 
-/// Builds everything once; `None` (after saying so) when the CPython libraries are missing.
-fn python() -> Option<&'static Python> {
-    static PYTHON: OnceLock<Option<Python>> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let lib = root().join("build/cpython/lib");
-            if !lib.join("libpython3.14.so").is_file() {
-                let msg = format!(
-                    "SKIPPED: the CPython tests need {} (run scripts/setup or scripts/extract-cpython)",
-                    lib.display()
-                );
-                println!("{msg}");
-                eprintln!("{msg}");
-                return None;
-            }
-            Some(build())
-        })
-        .as_ref()
+/// Builds everything once. A missing prerequisite fails the test (a test that skips is a test
+/// that cannot fail): `scripts/setup` extracts the libraries.
+fn python() -> &'static Python {
+    static PYTHON: OnceLock<Python> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let lib = root().join("build/cpython/lib");
+        assert!(
+            lib.join("libpython3.14.so").is_file(),
+            "the CPython tests need {} (run scripts/setup or scripts/extract-cpython)",
+            lib.display()
+        );
+        build()
+    })
 }
 
 fn demo(rel: &str) -> String {
@@ -145,19 +140,19 @@ fn import_call_and_errors(py: &Python, host: Host) {
 
 #[test]
 fn wasmtime_imports_bundled_extension() {
-    let Some(py) = python() else { return };
+    let py = python();
     import_call_and_errors(py, Host::Wasmtime);
 }
 
 #[test]
 fn jco_imports_bundled_extension() {
-    let Some(py) = python() else { return };
+    let py = python();
     import_call_and_errors(py, Host::Jco);
 }
 
 #[test]
 fn jco_loads_extension_file_at_run_time() {
-    let Some(py) = python() else { return };
+    let py = python();
     py.expect(
         Host::Jco,
         "python-rt.wasm",
