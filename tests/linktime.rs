@@ -106,7 +106,12 @@ fn thread_local_storage_is_refused_at_link_time() {
 #[test]
 fn plugins_reach_all_of_libc() {
     let s = Scratch::new("linktime_libc_wide");
-    s.side_module_in("runtime", "liblibc_wide.c", "liblibc_wide.so", &["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_GETPID"]);
+    s.side_module_in(
+        "runtime",
+        "liblibc_wide.c",
+        "liblibc_wide.so",
+        &["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_GETPID"],
+    );
     let rest = ["-lwasi-emulated-signal", "-lwasi-emulated-getpid", "--dl-openable", "liblibc_wide.so"];
     s.link_program("runtime", "libc_wide.c", "libc_wide.wasm", &rest);
     s.expect_on_all_hosts("libc_wide.wasm", &[], &[], &support::expected_in("runtime", "libc_wide.expected"));
