@@ -111,20 +111,26 @@ fn env_var(name: &CStr) -> Option<&'static str> {
     crate::text::utf8(unsafe { CStr::from_ptr(p) }.to_bytes())
 }
 
-/// Calls a `void(void)` function by table index.
+/// Calls a `void(void)` function by table index; index 0 (the null function pointer, which
+/// no host hands out for a function) is not called.
 fn call_void(slot: u32) {
-    // SAFETY: the slot came from the host as the table index of an exported function of type
-    // `[] -> []` (`__wasm_apply_data_relocs`, `__wasm_call_ctors`); a mismatch traps in
-    // call_indirect's signature check rather than misbehaving.
-    let f: extern "C" fn() = unsafe { core::mem::transmute(slot as usize) };
-    f()
+    // SAFETY: an `Option` of a function pointer has the pointer's layout with `None` as 0, so
+    // any index is a valid value of it. A nonzero slot came from the host as the table index
+    // of an exported function of type `[] -> []` (`__wasm_apply_data_relocs`,
+    // `__wasm_call_ctors`); a mismatch traps in call_indirect's signature check.
+    let f: Option<extern "C" fn()> = unsafe { core::mem::transmute(slot as usize) };
+    if let Some(f) = f {
+        f()
+    }
 }
 
-/// Calls a `void(void *)` destructor registered through `__cxa_atexit`.
+/// Calls a `void(void *)` destructor registered through `__cxa_atexit` (not a null one).
 fn call_dtor(slot: u32, arg: u32) {
-    // SAFETY: `slot` was passed to `__cxa_atexit` as a `void (*)(void *)`.
-    let f: extern "C" fn(*mut c_void) = unsafe { core::mem::transmute(slot as usize) };
-    f(arg as usize as *mut c_void)
+    // SAFETY: as in `call_void`; `slot` was passed to `__cxa_atexit` as a `void (*)(void *)`.
+    let f: Option<extern "C" fn(*mut c_void)> = unsafe { core::mem::transmute(slot as usize) };
+    if let Some(f) = f {
+        f(arg as usize as *mut c_void)
+    }
 }
 
 pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {

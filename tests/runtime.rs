@@ -244,3 +244,11 @@ fn plugins_reach_all_of_libc() {
     s.program("libc_wide.c", "libc_wide.wasm", &["-lwasi-emulated-signal", "-lwasi-emulated-getpid"]);
     s.run("libc_wide.wasm", &[], &[]).expect(&expected("libc_wide.expected"));
 }
+
+#[test]
+fn null_atexit_registration_is_skipped() {
+    let s = Scratch::new("nulldtor");
+    s.side_module("libnulldtor.c", "libnulldtor.so", &[]);
+    s.program("nulldtor.c", "nulldtor.wasm", &[]);
+    s.run("nulldtor.wasm", &[], &[]).expect(&expected("nulldtor.expected"));
+}
