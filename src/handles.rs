@@ -4,7 +4,12 @@
 //! tag bit keeps handles away from small integers, ordinary heap/data addresses and the two
 //! reserved values `RTLD_DEFAULT` (0) and `RTLD_NEXT` (-1); the generation makes a stale handle
 //! (its library closed, its slot reused) fail validation instead of reaching another library.
-//! Freed slots are reused oldest-first, so a slot's generation advances as slowly as possible.
+//! Freed slots are reused oldest-first, so a slot's generation advances as slowly as possible,
+//! and a slot whose generation has run through all its values is retired, never reused: no
+//! handle value is ever handed out twice in the life of the process, so a stale handle is
+//! always detected. A retired slot costs its `Slot` (about 200 bytes for a library) and one
+//! of the 2^20 indices, one per 2,048 loads that reused that slot.
+//! (`Handle::from_raw` still takes any tagged value; `get` rejects it.)
 
 use alloc::vec::Vec;
 
@@ -59,6 +64,8 @@ struct Slot<T> {
 
 /// No slot: the end of the free queue.
 const NONE: usize = usize::MAX;
+/// The generation of a retired slot: above [`GEN_MASK`], so no handle matches it.
+const RETIRED: u32 = u32::MAX;
 
 /// Generational slot map.
 pub struct HandleTable<T> {
@@ -87,11 +94,9 @@ impl<T> HandleTable<T> {
             }
             None => return Err(value),
         };
+        // (The all-ones pattern, which would read as RTLD_NEXT, needs index INDEX_MASK, which
+        // MAX_ENTRIES keeps out of reach.)
         let slot = &mut self.slots[index];
-        // Never hand out the all-ones pattern, which would read as RTLD_NEXT.
-        if Handle::new(index, slot.generation).0 == u32::MAX {
-            slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
-        }
         slot.value = Some(value);
         self.live += 1;
         Ok(Handle::new(index, slot.generation))
@@ -117,7 +122,13 @@ impl<T> HandleTable<T> {
             return None;
         }
         let value = slot.value.take()?;
-        slot.generation = slot.generation.wrapping_add(1) & GEN_MASK;
+        self.live -= 1;
+        if slot.generation == GEN_MASK {
+            // Its last generation: retired (a generation no handle has, never in the queue).
+            slot.generation = RETIRED;
+            return Some(value);
+        }
+        slot.generation += 1;
         slot.next_free = NONE;
         if self.free_head == NONE {
             self.free_head = h.index();
@@ -125,7 +136,6 @@ impl<T> HandleTable<T> {
             tail.next_free = h.index();
         }
         self.free_tail = h.index();
-        self.live -= 1;
         Some(value)
     }
 
@@ -222,6 +232,25 @@ mod tests {
             assert_eq!(t.capacity_used(), 4, "the queue is empty: the next insert grows");
         }
         assert_eq!(t.insert(9).unwrap().index(), 4);
+    }
+
+    #[test]
+    fn no_handle_is_handed_out_twice() {
+        // One entry opened and closed again and again (glibc would reuse one link map): every
+        // handle differs from every earlier one, well past the 2,048 generations of a slot.
+        let mut t = HandleTable::default();
+        let mut seen = std::collections::BTreeSet::new();
+        let keep = t.insert(0).unwrap();
+        for i in 0..10_000 {
+            let h = t.insert(i).unwrap();
+            assert!(seen.insert(h.to_raw()), "handle {:#x} handed out twice (cycle {i})", h.to_raw());
+            assert_eq!(t.remove(h), Some(i));
+            assert_eq!(t.get(h), None);
+        }
+        // One slot retired per 2,048 reuses, and nothing else grows.
+        assert_eq!(t.capacity_used(), 1 + 10_000usize.div_ceil(2048));
+        assert_eq!(t.get(keep), Some(&0));
+        assert_eq!(t.len(), 1);
     }
 
     #[test]
