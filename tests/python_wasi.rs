@@ -38,29 +38,30 @@ fn scratch(name: &str) -> Scratch {
     s
 }
 
-#[test]
-fn every_lib_dynload_module_imports_through_dlopen() {
+/// Every lib-dynload module imports (each a `dlopen` on the reference host, a bundled library
+/// on wasmtime), then CPython's own regression tests for the modules that come from there
+/// (_json, _struct, math, _datetime, _csv, array) pass; -q prints failures only.
+fn import_all_and_regrtest(name: &str, wasmtime: bool) {
     prefix();
-    let s = scratch("python_import_all");
-    let out = python(&s.dir, false, &["import_all.py"]);
+    let s = scratch(name);
+    let out = python(&s.dir, wasmtime, &["import_all.py"]);
     let t = text(&out);
-    assert!(out.status.success(), "{t}");
-    assert!(t.contains("extension modules imported from lib-dynload, 0 failed"), "{t}");
-}
-
-#[test]
-fn cpython_regression_tests_of_dynamic_modules() {
-    prefix();
-    let s = scratch("python_regrtest");
-    // The modules under test (_json, _struct, math, _datetime, _csv, array) come from
-    // lib-dynload; -q prints failures only, the last lines are the summary.
+    assert!(out.status.success() && t.contains("imported from lib-dynload, 0 failed"), "{t}");
     let tests = ["test_json", "test_struct", "test_math", "test_datetime", "test_csv", "test_array"];
-    let mut args = vec!["-m", "test", "-q"];
-    args.extend(tests);
-    let out = python(&s.dir, false, &args);
+    let out = python(&s.dir, wasmtime, &[&["-m", "test", "-q"][..], &tests].concat());
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("Result: SUCCESS") && t.contains("Total test files: run=6/6"), "{t}");
+}
+
+#[test]
+fn dynamic_modules_and_their_regression_tests_on_the_reference_host() {
+    import_all_and_regrtest("python_regrtest", false);
+}
+
+#[test]
+fn bundled_modules_and_their_regression_tests_on_wasmtime() {
+    import_all_and_regrtest("python_regrtest_wasmtime", true);
 }
 
 #[test]
@@ -85,23 +86,6 @@ fn extension_that_cannot_load_raises_import_error() {
     ] {
         assert!(t.contains(line), "missing line {line:?} in\n{t}");
     }
-}
-
-#[test]
-fn cpython_regression_tests_in_link_time_mode_on_wasmtime() {
-    prefix();
-    let s = scratch("python_regrtest_wasmtime");
-    // Every extension module bundled into one component; the same tests as on the reference host.
-    let tests = ["test_json", "test_struct", "test_math", "test_datetime", "test_csv", "test_array"];
-    let mut args = vec!["-m", "test", "-q"];
-    args.extend(tests);
-    let out = python(&s.dir, true, &args);
-    let t = text(&out);
-    assert!(out.status.success(), "{t}");
-    assert!(t.contains("Result: SUCCESS") && t.contains("Total test files: run=6/6"), "{t}");
-    let out = python(&s.dir, true, &["import_all.py"]);
-    let t = text(&out);
-    assert!(out.status.success() && t.contains("imported from lib-dynload, 0 failed"), "{t}");
 }
 
 /// markupsafe from its sdist, built by `bin/pywasi-install` (its `_speedups` a side module),
