@@ -17,7 +17,7 @@ use core::fmt;
 /// the error is made (from the names it went wrong on, which are borrowed, not kept).
 /// Boxed, so that every `Result<_, DlError>` in the linker is a word wide, and built by a few
 /// out-of-line constructors: an error site is a call, not the construction of an enum full of
-/// `String`s (issue 4's size target).
+/// `String`s (`libdl.so`'s size budget, `tests/artifacts.rs`).
 #[derive(Clone, PartialEq, Eq)]
 pub struct DlError(Box<Inner>);
 

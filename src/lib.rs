@@ -7,8 +7,11 @@
 //! Module map:
 //! - [`capi`]: the thin `extern "C"` layer (`dlfcn.h` is generated from it by `build.rs`).
 //! - [`linker`]: loading, binding, scopes, refcounts — generic over [`host::Host`].
-//! - [`dylink`]: the `dylink.0` parser. [`search`]: library search paths.
-//! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables.
+//! - [`dylink`]: the `dylink.0` parser (and the binary reader the other parsers share).
+//!   [`sections`]: a module's import and export sections and the custom sections the linker
+//!   reads (`name`, `target_features`). [`search`]: library search paths.
+//! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables, over
+//!   `index` (one open-addressing hash index) and `hash` (one hash function).
 //! - [`error`]: the typed errors `dlerror` reports. [`flags`]: `RTLD_*`.
 //! - `text`: a tiny message writer, in place of `core::fmt`, which would be most of
 //!   `libdl.so`'s code.
