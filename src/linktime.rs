@@ -303,6 +303,8 @@ pub unsafe fn read_table(root: *const u8) -> Option<Libraries<'static>> {
     // SAFETY: both ranges lie between an address the table refers to and the root record.
     let records = parse_table(unsafe { memory(array, root_addr) }?, array, root_addr)?;
     let low = records.next_start(0);
+    // SAFETY: `low` is the lowest address the checked records refer to (at most `array`), so
+    // this range, like the first, lies between an address the table refers to and the root.
     let mem = unsafe { memory(low, root_addr) }?;
     Some(Libraries { view: View { mem, base: low }, ..records })
 }
