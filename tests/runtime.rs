@@ -252,3 +252,14 @@ fn null_atexit_registration_is_skipped() {
     s.program("nulldtor.c", "nulldtor.wasm", &[]);
     s.run("nulldtor.wasm", &[], &[]).expect(&expected("nulldtor.expected"));
 }
+
+#[test]
+fn destructor_calls_dlsym_on_its_own_handle() {
+    let s = Scratch::new("dtor_dlsym");
+    s.side_module("libdtor_dlsym.c", "libdtor_dlsym.so", &[]);
+    s.native("runtime", "libdtor_dlsym.c", "libdtor_dlsym.so");
+    s.native("runtime", "dtor_dlsym.c", "dtor_dlsym");
+    s.run_native("dtor_dlsym").expect(&expected("dtor_dlsym.expected"));
+    s.program("dtor_dlsym.c", "dtor_dlsym.wasm", &[]);
+    s.run("dtor_dlsym.wasm", &[], &[]).expect(&expected("dtor_dlsym.expected"));
+}

@@ -327,6 +327,13 @@ impl<H: Host> Linker<H> {
             .ok_or_else(|| DlError::new(ErrorKind::InvalidHandle { raw }))
     }
 
+    /// A `Ready` library, or one whose destructors are running (`Closing`), by handle value.
+    pub(crate) fn usable(&self, raw: usize) -> Result<Handle, DlError> {
+        Handle::from_raw(raw)
+            .filter(|&h| self.libs.get(h).is_some_and(|l| l.state != LibState::Loading))
+            .ok_or_else(|| DlError::new(ErrorKind::InvalidHandle { raw }))
+    }
+
     /// Number of libraries loaded, the main program included.
     pub fn loaded_count(&self) -> usize {
         self.libs.len()

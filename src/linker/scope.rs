@@ -91,7 +91,9 @@ impl<H: Host> Linker<H> {
             Scope::Default => self.find_in(&self.global_scope, name).ok_or_else(|| not_found("RTLD_DEFAULT"))?,
             Scope::Next { caller } => self.find_next(caller, main, name).ok_or_else(|| not_found("RTLD_NEXT"))?,
             Scope::Handle(raw) => {
-                let h = self.ready(raw)?;
+                // A library whose destructors are running can still be searched (glibc: its
+                // destructor may dlsym its own handle), though no longer opened or closed.
+                let h = self.usable(raw)?;
                 let lib = self.libs.get(h).expect("ready");
                 let list = if h == main { &self.global_scope } else { &lib.group };
                 match self.find_in(list, name) {
