@@ -42,7 +42,8 @@ pub enum ErrorKind {
     DylinkNotFirst { offset: u32 },
     /// `dylink.0` is malformed.
     Malformed(ParseError),
-    /// The import or export section is malformed (the host compiled it, so rarely seen).
+    /// The import or export section (which the host compiled, so this is rare) or the
+    /// link-time library table is malformed; `section` names which.
     BadSection { section: &'static str, error: ParseError },
     /// An import no loaded library (nor the main program) provides.
     UnresolvedImport,
@@ -230,7 +231,7 @@ const TEMPLATES: &str = concat!(
     "not a side module (no dylink.0 section)\n",
     "malformed side module: dylink.0 must be the first section (found at byte $d)\n",
     "malformed dylink.0 at byte $d: $b\n",
-    "malformed $a section at byte $d: $b\n",
+    "malformed $a at byte $d: $b\n",
     "undefined symbol: $n (import $m.$n)\n",
     "import $m.$n: symbol is not $a\n",
     "unsupported: $a\n",
@@ -330,7 +331,10 @@ mod tests {
                 "l: malformed side module: dylink.0 must be the first section (found at byte 42)",
             ),
             (ErrorKind::Malformed(pe), "l: malformed dylink.0 at byte 7: bad"),
-            (ErrorKind::BadSection { section: "export", error: pe }, "l: malformed export section at byte 7: bad"),
+            (
+                ErrorKind::BadSection { section: "export section", error: pe },
+                "l: malformed export section at byte 7: bad",
+            ),
             (ErrorKind::UnresolvedImport, "l: undefined symbol: n (import m.n)"),
             (ErrorKind::ImportKind { expected: "a function" }, "l: import m.n: symbol is not a function"),
             (ErrorKind::Unsupported { what: "thread-local storage" }, "l: unsupported: thread-local storage"),

@@ -13,13 +13,16 @@ use crate::host::NoLoader as SysHost;
 use crate::linker::{Linker, Scope, SearchEnv};
 #[cfg(feature = "runtime-loader")]
 use crate::loader::WitHost as SysHost;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::{Cell, RefCell, RefMut};
 use core::ffi::{c_char, c_int, c_void, CStr};
 
 struct State {
-    linker: RefCell<Option<Linker<SysHost>>>,
+    /// Boxed: the static is then one null word, in `.bss`, not the linker's size of mostly
+    /// zeros in `libdl.so`'s data segment (a side module's `.bss` is not stored).
+    linker: RefCell<Option<Box<Linker<SysHost>>>>,
     /// The error the next `dlerror` reports.
     error: Cell<Option<DlError>>,
     /// The NUL-terminated string the last `dlerror` returned; kept alive until the next call.
@@ -57,7 +60,7 @@ fn with_linker<R>(f: impl FnOnce(&mut Linker<SysHost>) -> Result<R, DlError>) ->
 #[inline(never)]
 fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
     let guard = STATE.linker.try_borrow_mut().map_err(|_| DlError::new(ErrorKind::Reentrant))?;
-    Ok(RefMut::map(guard, |l| l.get_or_insert_with(new_linker)))
+    Ok(RefMut::map(guard, |l| &mut **l.get_or_insert_with(|| Box::new(new_linker()))))
 }
 
 fn new_linker() -> Linker<SysHost> {
@@ -68,14 +71,11 @@ fn new_linker() -> Linker<SysHost> {
         extern "C" {
             /// The root of the library table; `wasm-tools component link` defines it (as
             /// `GOT.mem.__wasm_libdl_libraries`) for a libdl.so that imports it.
-            static __wasm_libdl_libraries: u8;
+            static __wasm_libdl_libraries: crate::linktime::Root;
         }
-        // SAFETY: wit-component places a well-formed, immutable table at this address;
-        // `read_table` bounds every read it makes by the table's own records.
-        let table = unsafe { crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries)) };
-        if let Some(table) = table {
-            linker.set_linktime(table);
-        }
+        // SAFETY: wit-component gives this address a `Root` and, below it, the immutable
+        // table the root describes (`read_table`'s contract); `addr_of!` makes no reference.
+        linker.set_linktime(unsafe { crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries)) });
     }
     linker
 }

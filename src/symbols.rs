@@ -305,12 +305,12 @@ impl SymbolTable {
         Self::from_named(exports.iter().map(|e| (e.name.as_bytes(), e.kind)))
     }
 
-    /// A table of already-resolved values (a link-time library's exports). The table has
+    /// A table of already-resolved values: a link-time library's exports. The table has
     /// room for as many symbols as `symbols` says it yields at most (its `size_hint`).
-    pub fn from_resolved<'a>(symbols: impl Iterator<Item = (&'a [u8], u32)>) -> Self {
+    pub fn from_resolved(symbols: crate::linktime::Symbols<'_>) -> Self {
         let mut t = SymbolTable::with_capacity(symbols.size_hint().1.unwrap_or(0));
-        for (name, value) in symbols {
-            t.insert(name, Symbol::Untyped(value));
+        for s in symbols {
+            s.name.with(|name| t.insert(name, Symbol::Untyped(s.value)));
         }
         t
     }

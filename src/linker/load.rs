@@ -84,15 +84,24 @@ impl<H: Host> Linker<H> {
         if cfg!(all(target_arch = "wasm32", not(feature = "linktime"))) {
             return Ok(None);
         }
-        let Some(table) = &self.linktime else { return Ok(None) };
+        let table = match &self.linktime {
+            None => return Ok(None),
+            Some(Ok(table)) => table,
+            Some(Err(error)) => {
+                return Err(DlError::at(
+                    ErrorKind::BadSection { section: "link-time library table", error: *error },
+                    name,
+                ))
+            }
+        };
         let Ok(entry) = table.find(name.as_bytes()) else {
             return Ok(None);
         };
-        let lib_name = crate::text::lossy(entry.name);
+        let lib_name = entry.name.with(crate::text::lossy);
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
-        let symbols = SymbolTable::from_resolved(entry.symbols().map(|s| (s.name, s.value)));
+        let symbols = SymbolTable::from_resolved(entry.symbols());
         let mut lib = Library::new(lib_name.clone(), symbols);
         (lib.state, lib.nodelete) = (LibState::Ready, true);
         let h = self.insert(lib)?;
@@ -287,7 +296,7 @@ impl<H: Host> Linker<H> {
         // One value per import, in import-section order.
         let mut values = H::Imports::default();
         if let Some(s) = self.host.section(module, sections::IMPORT, "") {
-            let bad = |error| DlError::at(ErrorKind::BadSection { section: "import", error }, id);
+            let bad = |error| DlError::at(ErrorKind::BadSection { section: "import section", error }, id);
             for imp in sections::imports(&s.data, s.offset as usize).map_err(bad)? {
                 self.bind(h, id, dylink, imp.map_err(bad)?, txn, &mut values)?;
             }

@@ -13,6 +13,7 @@ mod load;
 mod names;
 mod scope;
 
+use crate::dylink::ParseError;
 use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 use crate::handles::{Handle, HandleTable};
@@ -119,8 +120,9 @@ pub struct Linker<H: Host> {
     /// their dependents, so destructors run from the back (handle-table slot order is no
     /// guide: slots are reused, and a library takes its slot before its dependencies).
     ready_order: Vec<Handle>,
-    /// Libraries linked into the component, if it has a link-time table.
-    linktime: Option<Libraries<'static>>,
+    /// Libraries linked into the component, if it has a link-time table (or why the table
+    /// it has cannot be read: every `dlopen` that would consult it reports that).
+    linktime: Option<Result<Libraries<'static>, ParseError>>,
     /// Table ranges `[start, end)` of unloaded libraries, reused before the table grows;
     /// sorted by start, adjacent ranges merged.
     free_slots: Vec<(u32, u32)>,
@@ -256,7 +258,7 @@ impl<H: Host> Linker<H> {
 
     /// Serves `dlopen` from the library table of a component linked with
     /// `wasm-tools component link --dl-openable` (see [`crate::linktime`]).
-    pub fn set_linktime(&mut self, table: Libraries<'static>) {
+    pub fn set_linktime(&mut self, table: Result<Libraries<'static>, ParseError>) {
         self.linktime = Some(table);
     }
 

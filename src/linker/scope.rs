@@ -102,7 +102,10 @@ impl<H: Host> Linker<H> {
                     // parse shows up here (a validating host never serves one).
                     None => match lib.symbols.parse_error() {
                         Some(error) => {
-                            return Err(DlError::at(ErrorKind::BadSection { section: "export", error }, &lib.name))
+                            return Err(DlError::at(
+                                ErrorKind::BadSection { section: "export section", error },
+                                &lib.name,
+                            ))
                         }
                         None => return Err(not_found(&lib.name)),
                     },

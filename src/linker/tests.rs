@@ -340,7 +340,7 @@ fn link_time_table_libraries() {
     let (mut l, model) = setup(vec![]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
     let side_fn = table.find(b"libside.so").unwrap().symbol(b"side_fn").unwrap();
-    l.set_linktime(table);
+    l.set_linktime(Ok(table));
     // Instantiated with the component: RTLD_NOLOAD finds it; a path finds it by basename.
     let o = open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap();
     assert!(o.init.is_empty(), "its constructors already ran");
@@ -362,6 +362,26 @@ fn link_time_table_libraries() {
     assert_eq!(model.0.borrow().loads, vec!["libother.so"]);
 }
 
+/// A link-time table the reader refuses is reported by every `dlopen` that would consult
+/// it, with the address of what is wrong; the linker stays usable.
+#[test]
+fn malformed_link_time_table_is_reported() {
+    use crate::linktime::{
+        parse_table,
+        tests::{REAL, REAL_BASE, REAL_ROOT},
+    };
+    let mut m = REAL.to_vec();
+    m[0xc4] = 0xa4; // the library array no longer ends at the root
+    let (mut l, _model) = setup(vec![]);
+    l.set_linktime(parse_table(&m, REAL_BASE, REAL_ROOT).map(|_| unreachable!()));
+    let text = open(&mut l, "libside.so", NOW).unwrap_err().to_string();
+    assert_eq!(
+        text,
+        "libside.so: malformed link-time library table at byte 1048768: library array does not end at the root"
+    );
+    assert_eq!(open(&mut l, "libside.so", NOW).unwrap_err().to_string(), text, "and again");
+}
+
 #[test]
 fn runtime_library_imports_from_a_table_library() {
     use crate::linktime::{
@@ -372,7 +392,7 @@ fn runtime_library_imports_from_a_table_library() {
     let (mut l, model) = setup(vec![("user.so", user)]);
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
     let dep_fn = table.find(b"libdep.so").unwrap().symbol(b"dep_fn").unwrap();
-    l.set_linktime(table);
+    l.set_linktime(Ok(table));
     open(&mut l, "user.so", NOW).unwrap();
     assert_eq!(binding(&model, 1, "dep_fn"), ImportValue::FuncSlot(dep_fn));
 }

@@ -5,7 +5,7 @@ use crate::dylink::{Dylink, OwnedDylink, Subsection, Subsections, SYM_BINDING_WE
 use crate::flags::RtldFlags;
 use crate::host::ExternKind;
 use crate::linker::{Linker, Scope, SearchEnv};
-use crate::linktime::{basename, parse_table, FindError};
+use crate::linktime::{basename, parse_table, FindError, Name};
 use crate::model::{wasm, Exp, Model, ModuleSpec, World};
 use crate::search::{candidates, dirname, expand_origin, normalize};
 use crate::sections;
@@ -431,22 +431,24 @@ pub fn linktime_table(data: &[u8]) {
     let base = word(0);
     let root = base.wrapping_add(word(4));
     let mem = &data[8..];
-    let Some(t) = parse_table(mem, base, root) else { return };
+    let Ok(t) = parse_table(mem, base, root) else { return };
     let index_of = |name: &[u8]| t.find(name).map(|l| t.by_record(l.record).expect("a record of the table"));
     let libs: Vec<(usize, _)> = (0..t.len()).filter_map(|i| Some((i, t.get(i)?))).collect();
     assert!(libs.iter().map(|&(_, l)| l).eq(t.libraries()));
-    let inside = |s: &[u8]| {
-        let (m, p) = (mem.as_ptr() as usize, s.as_ptr() as usize);
-        p >= m && p + s.len() <= m + mem.len()
+    let inside = |n: Name<'_>| {
+        let at = u64::from(n.address());
+        at >= u64::from(base) && at + n.len() as u64 <= u64::from(base) + mem.len() as u64
     };
     for &(i, lib) in &libs {
         assert!(inside(lib.name));
+        let name = lib.name.to_vec();
+        assert!(lib.name.is(&name) && lib.name.basename().is(basename(&name)));
         assert_eq!(t.by_record(lib.record), Some(i));
         let first = libs.iter().find(|(_, l)| l.name == lib.name).unwrap().0;
-        assert_eq!(index_of(lib.name), Ok(first));
-        let short = basename(lib.name);
-        let exact = libs.iter().find(|(_, l)| l.name == short).map(|l| l.0);
-        let others = libs.iter().any(|(_, l)| basename(l.name) == short && l.name != lib.name);
+        assert_eq!(index_of(&name), Ok(first));
+        let short = basename(&name);
+        let exact = libs.iter().find(|(_, l)| l.name.is(short)).map(|l| l.0);
+        let others = libs.iter().any(|(_, l)| l.name.basename().is(short) && l.name != lib.name);
         match index_of(short) {
             Ok(j) if Some(j) == exact => {}
             Ok(j) => assert!(exact.is_none() && !others && t.get(j).unwrap().name == lib.name),
@@ -459,7 +461,7 @@ pub fn linktime_table(data: &[u8]) {
         for s in &syms {
             assert!(inside(s.name));
             let first = syms.iter().find(|x| x.name == s.name).unwrap();
-            assert_eq!(lib.symbol(s.name), Some(first.value));
+            assert_eq!(lib.symbol(&s.name.to_vec()), Some(first.value));
         }
         let _ = lib.symbol(mem.get(..4).unwrap_or(&[]));
     }
