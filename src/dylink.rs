@@ -6,9 +6,12 @@
 //! decoded; unknown ones are kept as [`Subsection::Unknown`] so a newer producer never breaks us.
 //! Every error carries the byte offset *in the module binary* where it was found.
 
-use crate::text::Text;
+pub use crate::reader::ParseError;
+use crate::reader::Reader;
+#[cfg(any(test, feature = "model"))]
 use alloc::string::String;
 use alloc::vec::Vec;
+#[cfg(any(test, feature = "model"))]
 use core::fmt;
 use core::marker::PhantomData;
 
@@ -27,29 +30,6 @@ pub const RUNTIME_PATH: u8 = 5;
 pub const SYM_BINDING_WEAK: u32 = 0x1;
 /// Symbol flag `WASM_SYM_TLS`.
 pub const SYM_TLS: u32 = 0x100;
-
-/// A malformed section: what was wrong and where.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Byte offset in the module binary.
-    pub offset: usize,
-    pub reason: &'static str,
-}
-
-impl ParseError {
-    /// Appends "malformed dylink.0 at byte N: reason" (the text `Display` gives).
-    pub(crate) fn write_to(&self, t: &mut Text) {
-        t.str("malformed dylink.0 at byte ").dec(self.offset).str(": ").str(self.reason);
-    }
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut t = Text::new();
-        self.write_to(&mut t);
-        f.write_str(&t.into_string())
-    }
-}
 
 /// `WASM_DYLINK_MEM_INFO`: what the module needs reserved for it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,8 +59,10 @@ pub struct ImportInfo<'a> {
 
 /// One decoded subsection. Its vectors are checked when it is read (every entry, names'
 /// UTF-8 included) and decoded again as they are iterated, as wasmparser's section readers
-/// are, so iterating them cannot fail.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// are, so iterating them cannot fail. Only tests and fuzzing iterate them ([`Dylink::parse`]
+/// folds the entries in as it checks them), so the iteration is compiled for those only.
+#[derive(Clone)]
+#[cfg_attr(any(test, feature = "model"), derive(Debug, PartialEq, Eq))]
 pub enum Subsection<'a> {
     MemInfo(MemInfo),
     Needed(List<'a, &'a str>),
@@ -144,6 +126,7 @@ impl<'a, T> List<'a, T> {
     }
 
     /// Counts one entry off; `None` when there are none left.
+    #[cfg(any(test, feature = "model"))]
     fn take(&mut self) -> Option<()> {
         self.left = self.left.checked_sub(1)?;
         Some(())
@@ -156,8 +139,10 @@ impl<T> Clone for List<'_, T> {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<T> ExactSizeIterator for List<'_, T> where Self: Iterator {}
 
+#[cfg(any(test, feature = "model"))]
 /// An entry type of a [`List`]: how many names an entry has, whether flags follow them, and
 /// the entry made of them.
 pub trait ListEntry<'a> {
@@ -166,6 +151,7 @@ pub trait ListEntry<'a> {
     fn from_parts(names: [&'a str; 2], flags: u32) -> Self;
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a> ListEntry<'a> for &'a str {
     const NAMES: u32 = 1;
     const FLAGS: bool = false;
@@ -174,6 +160,7 @@ impl<'a> ListEntry<'a> for &'a str {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a> ListEntry<'a> for ExportInfo<'a> {
     const NAMES: u32 = 1;
     const FLAGS: bool = true;
@@ -182,6 +169,7 @@ impl<'a> ListEntry<'a> for ExportInfo<'a> {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a> ListEntry<'a> for ImportInfo<'a> {
     const NAMES: u32 = 2;
     const FLAGS: bool = true;
@@ -190,6 +178,7 @@ impl<'a> ListEntry<'a> for ImportInfo<'a> {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a, T: ListEntry<'a>> Iterator for List<'a, T> {
     type Item = T;
 
@@ -204,6 +193,7 @@ impl<'a, T: ListEntry<'a>> Iterator for List<'a, T> {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 /// Lists compare and print as their entries.
 impl<'a, T: PartialEq> PartialEq for List<'a, T>
 where
@@ -214,8 +204,10 @@ where
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a, T: Eq> Eq for List<'a, T> where Self: Iterator<Item = T> {}
 
+#[cfg(any(test, feature = "model"))]
 impl<'a, T: fmt::Debug> fmt::Debug for List<'a, T>
 where
     Self: Iterator<Item = T>,
@@ -228,12 +220,14 @@ where
 /// Iterator over the subsections of a `dylink.0` payload.
 pub struct Subsections<'a> {
     reader: Reader<'a>,
+    /// The iterator stops after an error (only tests and fuzzing iterate).
+    #[cfg_attr(not(any(test, feature = "model")), allow(dead_code))]
     failed: bool,
 }
 
 impl<'a> Subsections<'a> {
     pub fn new(data: &'a [u8], base: usize) -> Self {
-        Subsections { reader: Reader { data, pos: 0, base }, failed: false }
+        Subsections { reader: Reader::unchecked(data, base), failed: false }
     }
 
     /// The next subsection; with `out`, its NEEDED, RUNTIME_PATH and weak IMPORT_INFO entries
@@ -243,7 +237,7 @@ impl<'a> Subsections<'a> {
         let len = self.reader.u32_out_of_line()? as usize;
         let start = self.reader.offset();
         let body = self.reader.bytes(len, "subsection extends past the end of the section")?;
-        let mut r = Reader { data: body, pos: 0, base: start };
+        let mut r = Reader::unchecked(body, start);
         let sub = match id {
             MEM_INFO => Subsection::MemInfo(MemInfo {
                 memory_size: r.u32_out_of_line()?,
@@ -287,6 +281,7 @@ impl<'a> Subsections<'a> {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl<'a> Iterator for Subsections<'a> {
     type Item = Result<Subsection<'a>, ParseError>;
 
@@ -300,161 +295,7 @@ impl<'a> Iterator for Subsections<'a> {
     }
 }
 
-/// A bounds-checked cursor over part of a module binary, shared with [`crate::sections`].
-/// `base` is the offset of `data[0]` in the module binary.
-#[derive(Clone)]
-pub(crate) struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-    base: usize,
-}
-
 impl<'a> Reader<'a> {
-    /// A reader over `data`, which starts at byte `base` of the module; an error if the
-    /// offsets it would report do not fit in a `usize` (a host-reported `base` near the top of
-    /// the address space).
-    pub(crate) fn new(data: &'a [u8], base: usize) -> Result<Self, ParseError> {
-        match base.checked_add(data.len()) {
-            Some(_) => Ok(Reader { data, pos: 0, base }),
-            None => Err(ParseError { offset: base, reason: "section extends past the end of the address space" }),
-        }
-    }
-
-    pub(crate) fn offset(&self) -> usize {
-        // Saturating: `Subsections::new` builds a reader without `new`'s check.
-        self.base.saturating_add(self.pos)
-    }
-
-    pub(crate) fn at_end(&self) -> bool {
-        self.pos >= self.data.len()
-    }
-
-    pub(crate) fn error(&self, reason: &'static str) -> ParseError {
-        ParseError { offset: self.offset(), reason }
-    }
-
-    #[inline(always)]
-    pub(crate) fn u8(&mut self) -> Result<u8, ParseError> {
-        let b = *self.data.get(self.pos).ok_or_else(|| self.error("unexpected end of section"))?;
-        self.pos += 1;
-        Ok(b)
-    }
-
-    /// A `varuint32` (unsigned LEB128, at most 5 bytes, no bits beyond 32). Inlined: the
-    /// one-byte case is a few instructions, and export sections are read per lookup until
-    /// indexed (`symbols.rs`).
-    #[inline(always)]
-    pub(crate) fn u32(&mut self) -> Result<u32, ParseError> {
-        // One byte (every count, length and index below 128) without the general loop: the
-        // export section of a large library is thousands of these.
-        match self.data.get(self.pos) {
-            Some(&b) if b < 0x80 => {
-                self.pos += 1;
-                Ok(u32::from(b))
-            }
-            _ => self.leb(5),
-        }
-    }
-
-    /// [`Reader::u32`], not inlined: for what is read once per `dlopen` (`dylink.0` fields,
-    /// names, counts, an import's type index) rather than per lookup.
-    #[inline(never)]
-    pub(crate) fn u32_out_of_line(&mut self) -> Result<u32, ParseError> {
-        self.u32()
-    }
-
-    /// Skips a `varuint32` whose value is not needed, checked as [`Reader::u32`] checks it
-    /// (one- and two-byte encodings, the usual function indices, without the general loop).
-    #[inline(always)]
-    pub(crate) fn skip_u32(&mut self) -> Result<(), ParseError> {
-        match self.data.get(self.pos..self.pos + 2) {
-            Some(&[a, _]) if a < 0x80 => self.pos += 1,
-            Some(&[_, b]) if b < 0x80 => self.pos += 2,
-            _ => {
-                self.leb(5)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// An unsigned LEB128 of at most `max` bytes, its low 32 bits: 5 for a `varuint32`, whose
-    /// fifth byte may carry only the top 4 bits and no continuation bit; 10 for any 64-bit
-    /// value (memory64 limits, heap types: skipped).
-    #[inline(never)]
-    pub(crate) fn leb(&mut self, max: usize) -> Result<u32, ParseError> {
-        let mut result: u32 = 0;
-        let mut i = 0;
-        loop {
-            let Some(&b) = self.data.get(self.pos + i) else {
-                // Ran out of bytes: the error is at the end of the data.
-                self.pos = self.data.len();
-                return Err(self.error("unexpected end of section"));
-            };
-            if i + 1 == max {
-                let (beyond, reason) = match max {
-                    5 => (0xf0, "varuint32 out of range"),
-                    _ => (0x80, "LEB128 too long"),
-                };
-                if b & beyond != 0 {
-                    return Err(self.error(reason));
-                }
-            }
-            if i < 5 {
-                result |= u32::from(b & 0x7f) << (7 * i);
-            }
-            i += 1;
-            if b & 0x80 == 0 {
-                self.pos += i;
-                return Ok(result);
-            }
-        }
-    }
-
-    /// A `varuint32` that is a count (`count`: no more than the bytes left after it) or a log2
-    /// alignment (below 32); if it is out of bounds, an error at its first byte.
-    #[inline(never)]
-    fn bounded(&mut self, count: bool) -> Result<u32, ParseError> {
-        let start = self.offset();
-        let n = self.u32_out_of_line()?;
-        let (max, reason) = match count {
-            true => (self.data.len() - self.pos, "count exceeds the subsection size"),
-            false => (31, "alignment exponent out of range"),
-        };
-        if n as usize > max {
-            return Err(ParseError { offset: start, reason });
-        }
-        Ok(n)
-    }
-
-    #[inline(always)]
-    pub(crate) fn bytes(&mut self, len: usize, reason: &'static str) -> Result<&'a [u8], ParseError> {
-        match self.data.get(self.pos..).and_then(|rest| rest.get(..len)) {
-            Some(s) => {
-                self.pos += len;
-                Ok(s)
-            }
-            None => Err(self.error(reason)),
-        }
-    }
-
-    pub(crate) fn name(&mut self) -> Result<&'a str, ParseError> {
-        let len = self.u32_out_of_line()? as usize;
-        let start = self.offset();
-        let bytes = self.bytes(len, "name extends past the end of the subsection")?;
-        crate::text::utf8(bytes).ok_or(ParseError { offset: start, reason: "name is not valid UTF-8" })
-    }
-
-    /// The count of a vector, checked against the bytes left (every entry takes at least one
-    /// byte), so a forged count cannot make us allocate unboundedly.
-    pub(crate) fn count(&mut self) -> Result<u32, ParseError> {
-        self.bounded(true)
-    }
-
-    /// Where the next read starts, as an index into the reader's data.
-    pub(crate) fn pos(&self) -> usize {
-        self.pos
-    }
-
     /// An entry of a `dylink.0` vector: one or two names (the second `""` if one), then, if
     /// `flags`, a `varuint32` of flags (else 0).
     fn entry(&mut self, names: u32, flags: bool) -> Result<([&'a str; 2], u32), ParseError> {
@@ -465,7 +306,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Owned copy of the parts of [`Dylink`] a loaded library keeps.
+/// Owned copy of the parts of [`Dylink`] a loaded library would keep (tests and fuzzing
+/// check that it agrees with [`Dylink`]; the linker keeps only what it uses).
+#[cfg(any(test, feature = "model"))]
 #[derive(Clone, Debug, Default)]
 pub struct OwnedDylink {
     pub mem_info: MemInfo,
@@ -474,6 +317,7 @@ pub struct OwnedDylink {
     pub weak_imports: Vec<(String, String)>,
 }
 
+#[cfg(any(test, feature = "model"))]
 impl From<&Dylink<'_>> for OwnedDylink {
     fn from(d: &Dylink<'_>) -> Self {
         OwnedDylink {
@@ -485,6 +329,7 @@ impl From<&Dylink<'_>> for OwnedDylink {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
 impl OwnedDylink {
     /// Whether the import `module.field` is weak (may stay unresolved). IMPORT_INFO names a
     /// data or address-taken symbol by the module it would be imported from (`env`), while the
@@ -628,11 +473,5 @@ mod tests {
         // The iterator alone (no check) reports saturated offsets instead of overflowing.
         let err = Subsections::new(&[1, 9], usize::MAX - 1).next().unwrap().unwrap_err();
         assert_eq!(err.offset, usize::MAX);
-    }
-
-    #[test]
-    fn display_names_offset() {
-        let e = ParseError { offset: 12, reason: "x" };
-        assert_eq!(alloc::format!("{e}"), "malformed dylink.0 at byte 12: x");
     }
 }

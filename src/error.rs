@@ -6,8 +6,8 @@
 //! `core::fmt`). POSIX:
 //! <https://pubs.opengroup.org/onlinepubs/9799919799/functions/dlerror.html>.
 
-use crate::dylink::ParseError;
 use crate::host::{HostError, HostErrorCode};
+use crate::reader::ParseError;
 use crate::text::Text;
 use alloc::boxed::Box;
 use alloc::string::String;

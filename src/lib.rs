@@ -7,7 +7,8 @@
 //! Module map:
 //! - [`capi`]: the thin `extern "C"` layer (`dlfcn.h` is generated from it by `build.rs`).
 //! - [`linker`]: loading, binding, scopes, refcounts — generic over [`host::Host`].
-//! - [`dylink`]: the `dylink.0` parser (and the binary reader the other parsers share).
+//! - [`reader`]: the binary reader every parser of module bytes shares (LEB128, names,
+//!   [`reader::ParseError`] with byte offsets). [`dylink`]: the `dylink.0` parser.
 //!   [`sections`]: a module's import and export sections and the custom sections the linker
 //!   reads (`name`, `target_features`). [`search`]: library search paths.
 //! - [`handles`]: generational handle table. [`symbols`]: per-library symbol tables, over
@@ -41,6 +42,7 @@ pub mod linker;
 pub mod linktime;
 #[cfg(any(test, feature = "model"))]
 pub mod model;
+pub mod reader;
 pub mod search;
 pub mod sections;
 pub mod symbols;

@@ -46,7 +46,7 @@
 //! it), or a library or symbol that is not there; never a trap, never a wild read.
 #![deny(unsafe_op_in_unsafe_fn)]
 
-use crate::dylink::ParseError;
+use crate::reader::ParseError;
 use core::marker::PhantomData;
 
 /// Size of the root record.

@@ -6,8 +6,9 @@
 //! (id 2) and export section (id 7):
 //! <https://webassembly.github.io/spec/core/binary/modules.html>.
 
-use crate::dylink::{ParseError, Reader};
 use crate::host::{ExternKind, ImportDesc};
+use crate::reader::{ParseError, Reader};
+#[cfg(any(test, feature = "model"))]
 use alloc::vec::Vec;
 use core::ops::{ControlFlow, Range};
 
@@ -133,7 +134,9 @@ pub fn each_export(
 }
 
 /// The exports `(name, kind)` of an export-section payload starting at byte `base`, names
-/// borrowed from `data` (see [`each_export`]).
+/// borrowed from `data` (see [`each_export`]). For tests and fuzzing: the linker walks the
+/// section with [`each_export`] and keeps no list.
+#[cfg(any(test, feature = "model"))]
 pub fn exports(data: &[u8], base: usize) -> Result<Vec<(&[u8], ExternKind)>, ParseError> {
     let mut v = Vec::new();
     each_export(data, base, |name, kind| {

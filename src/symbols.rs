@@ -7,10 +7,10 @@
 //! lookups are hash-index hits on the name bytes, and never cross into the host once a
 //! symbol has been seen.
 
-use crate::dylink::ParseError;
 use crate::hash::hash_bytes;
 use crate::host::{ExportDesc, ExternKind};
 use crate::index::HashIndex;
+use crate::reader::ParseError;
 use crate::sections;
 use alloc::vec::Vec;
 use core::cell::{Cell, OnceCell};
@@ -248,7 +248,7 @@ impl SymbolTable {
     fn walk(names: &[u8], base: usize, want: Option<&[u8]>, index: &mut Indexed) -> Result<Option<Symbol>, ParseError> {
         if want.is_none() {
             // The count first, to size the table once (`each_export` checks it again).
-            *index = Indexed::with_capacity(crate::dylink::Reader::new(names, base)?.count()? as usize);
+            *index = Indexed::with_capacity(crate::reader::Reader::new(names, base)?.count()? as usize);
         }
         let mut found = None;
         sections::each_export(names, base, |at, kind| {

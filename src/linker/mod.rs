@@ -13,12 +13,12 @@ mod load;
 mod names;
 mod scope;
 
-use crate::dylink::ParseError;
 use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 use crate::handles::{Handle, HandleTable};
 use crate::host::Host;
 use crate::linktime::Libraries;
+use crate::reader::ParseError;
 use crate::symbols::SymbolTable;
 use alloc::string::String;
 use alloc::vec::Vec;
