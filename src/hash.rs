@@ -74,6 +74,5 @@ mod tests {
         assert_ne!(hash_bytes(b"a"), hash_bytes(b"a\0"));
         assert_ne!(hash_bytes(b"bfn_1"), hash_bytes(b"bfn_2"));
         assert_ne!(hash_bytes(b"12345678x"), hash_bytes(b"12345678y"));
-        assert_eq!(hash_bytes(b"dlsym"), hash_bytes(b"dlsym"));
     }
 }

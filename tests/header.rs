@@ -23,15 +23,49 @@ fn header_declares_the_posix_interface() {
         "void *dlsym(void *handle, const char *symbol);",
         "int dlclose(void *handle);",
         "char *dlerror(void);",
-        "#define RTLD_LAZY 1",
-        "#define RTLD_NOW 2",
-        "#define RTLD_NOLOAD 4",
-        "#define RTLD_LOCAL 8",
-        "#define RTLD_GLOBAL 256",
-        "#define RTLD_NODELETE 4096",
-        "#define RTLD_DEFAULT ((void *)0)",
-        "#define RTLD_NEXT ((void *)-1)",
     ] {
         assert!(GENERATED.contains(decl), "dlfcn.h lacks `{decl}`:\n{GENERATED}");
+    }
+}
+
+/// The `RTLD_*` macros of a header, as the preprocessor leaves them (`clang -E -dM`), with
+/// their values' spaces removed.
+fn rtld_macros(include_dir: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("clang-19")
+        .args(["--target=wasm32-wasip2", "-nostdinc", "-isystem"])
+        .arg(include_dir)
+        .args(["-E", "-dM", "-x", "c", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("clang-19 (scripts/setup installs it)");
+    child.stdin.take().unwrap().write_all(b"#include <dlfcn.h>\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "clang -E -dM failed for {}", include_dir.display());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("#define RTLD_"))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(name, value)| (name.to_string(), value.replace(' ', "")))
+        .collect()
+}
+
+/// Programs built against wasi-libc's own `dlfcn.h` (the pinned sysroot, before ours shadows
+/// it) pass the same `RTLD_*` values ours means: every macro both define agrees, and ours
+/// defines every one wasi-libc does.
+#[test]
+fn flag_values_match_wasi_libc() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let env = std::fs::read_to_string(root.join("share/toolchain.env")).unwrap();
+    let version = env.lines().find_map(|l| l.strip_prefix("WASI_LIBC_VERSION=")).unwrap();
+    let theirs_dir = root.join(format!(".toolchain/wasi-libc-{version}/usr/include/wasm32-wasip2"));
+    assert!(theirs_dir.join("dlfcn.h").is_file(), "{} missing: run scripts/setup", theirs_dir.display());
+    let theirs = rtld_macros(&theirs_dir);
+    let ours = rtld_macros(&root.join("include"));
+    assert!(theirs.len() >= 8, "wasi-libc's RTLD_ macros: {theirs:?}");
+    for (name, value) in &theirs {
+        assert_eq!(ours.get(name), Some(value), "RTLD_{name}: wasi-libc says {value}, ours {:?}", ours.get(name));
     }
 }

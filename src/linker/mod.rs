@@ -57,14 +57,16 @@ pub struct Library<H: Host> {
     /// Single slots reserved for `indirect` imports (late binding in dependency cycles).
     pub stubs: Vec<u32>,
     pub symbols: SymbolTable,
-    /// Direct NEEDED dependencies; the library holds one reference on each.
+    /// Direct NEEDED dependencies. They hold no count: a dependency stays loaded while a
+    /// library that reaches it (through `group` or `bound_to`) is still open (`close.rs`).
     pub deps: Vec<Handle>,
     /// Local scope: the library, then its dependencies breadth-first.
     pub group: Vec<Handle>,
     /// Libraries outside its local scope that its imports were bound to (a definition found
     /// in the global scope; glibc's `l_reldeps`): they stay loaded as long as this one does.
     pub bound_to: Vec<Handle>,
-    /// Explicit `dlopen`s plus dependents.
+    /// Explicit `dlopen`s not yet matched by a `dlclose` (0 for a library loaded only as a
+    /// dependency). At 0 the library is unloaded unless something still open reaches it.
     pub refs: u32,
     pub global: bool,
     pub nodelete: bool,

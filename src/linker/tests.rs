@@ -78,9 +78,16 @@ fn dependencies_load_first_and_init_in_order() {
     // dlsym on liba's handle sees its dependency; RTLD_DEFAULT does not (LOCAL).
     assert!(l.sym(Scope::Handle(raw(&o)), b"b_fn").is_ok());
     assert!(l.sym(Scope::Default, b"a_fn").is_err());
-    // The dependency holds a reference: closing liba unloads both.
+    // libb was never opened itself: its count is 0, and it stays loaded only because liba
+    // reaches it. Closing liba unloads both, dependent first.
+    let hb = l.by_name.get("libb.so").expect("loaded as a dependency");
+    assert_eq!(l.libs.get(hb).unwrap().refs, 0);
+    assert!(
+        matches!(l.close(hb.to_raw() as usize), Err(e) if matches!(e.kind(), ErrorKind::InvalidHandle { .. })),
+        "a dependency nobody opened cannot be closed"
+    );
     let c = l.close(raw(&o)).unwrap();
-    assert_eq!(c.libs.len(), 2);
+    assert_eq!(c.libs, vec![o.handle, hb]);
     l.finish_close(&c.libs);
     assert_eq!(l.loaded_count(), 1);
 }
@@ -169,8 +176,14 @@ fn missing_dependency_is_reported_and_rolled_back() {
         e.to_string(),
         "liba.so: error loading dependency: libgone.so: cannot open shared object file: No such file or directory"
     );
-    assert_eq!(l.refcount(raw(&s)), Some(1), "reference taken by liba.so undone");
-    assert_eq!(l.loaded_count(), 2);
+    // liba.so and what it loaded are gone; libshared.so, which it reached but never counted
+    // on, keeps its one open and goes at its one close.
+    assert_eq!(l.refcount(raw(&s)), Some(1), "the failed load left the count alone");
+    assert_eq!(l.loaded_count(), 2, "main and libshared.so");
+    let c = l.close(raw(&s)).unwrap();
+    assert_eq!(c.libs, vec![s.handle]);
+    l.finish_close(&c.libs);
+    assert_eq!(l.loaded_count(), 1);
 }
 
 #[test]
@@ -257,10 +270,10 @@ fn search_path_and_runpath() {
     );
     assert!(l.sym(Scope::Handle(raw(&o)), b"d").is_ok());
     // Already loaded under its path: found by that path without another load.
-    assert_eq!(
-        l.open(Some("plug/deps/libd.so"), RtldFlags::NOLOAD, ENV).unwrap().handle.to_raw() & 0x8000_0000,
-        0x8000_0000
-    );
+    let loads = model.0.borrow().loads.len();
+    let dep = l.by_name.get("plug/deps/libd.so").expect("loaded as a dependency");
+    assert_eq!(l.open(Some("plug/deps/libd.so"), RtldFlags::NOLOAD, ENV).unwrap().handle, dep);
+    assert_eq!(model.0.borrow().loads.len(), loads, "nothing searched or loaded again");
 }
 
 #[test]
