@@ -168,7 +168,8 @@ impl DlError {
     pub fn symbol_not_found(scope: &str, name: &[u8]) -> Self {
         // A `dlsym` miss is a path programs take in loops (probing for optional symbols), so
         // its text is written directly, into a buffer sized once, not through the template
-        // interpreter (which walks the templates byte by byte): the same text as line 19.
+        // interpreter (which walks the templates byte by byte): the same text as
+        // `Line::SymbolNotFound`.
         if name.len() > SHOWN_NAME_MAX {
             return DlError::write(ErrorKind::SymbolNotFound, scope, "", name);
         }
@@ -212,70 +213,123 @@ impl DlError {
     }
 }
 
-/// The `dlerror` texts after the subject's "lib: ", one a line, in the order [`template`]
-/// numbers them. `$n` is the name (`$s` shortened if huge), `$m` the import's module, `$a`
-/// and `$b` the static texts [`template`] gives, `$d` and `$x` its number in decimal and hex,
-/// `$h` ": " and the host's message (the name) when there is one. ASCII only. One string, not
-/// an array of them: every pointer in a static array costs a data relocation at load time.
-const TEMPLATES: &str = concat!(
-    // 0..=7: ErrorKind::Host, by HostErrorCode; 0 is also ErrorKind::NotFound.
-    "cannot open shared object file: No such file or directory$h\n",
-    "cannot open shared object file: Permission denied$h\n",
-    "not a valid WebAssembly module$h\n",
-    "link error$h\n",
-    "instantiation failed$h\n",
-    "resource exhausted$h\n",
-    "not supported by the host$h\n",
-    "host error$h\n",
-    // 8..
-    "not a side module (no dylink.0 section)\n",
-    "malformed side module: dylink.0 must be the first section (found at byte $d)\n",
-    "malformed dylink.0 at byte $d: $b\n",
-    "malformed $a at byte $d: $b\n",
-    "undefined symbol: $n (import $m.$n)\n",
-    "import $m.$n: symbol is not $a\n",
-    "unsupported: $a\n",
-    "error loading dependency: $n\n",
-    // 16..
-    "library lists itself as a dependency\n",
-    "out of memory reserving its data or table\n",
-    "not loaded (RTLD_NOLOAD)\n",
-    "undefined symbol: $s\n",
-    "invalid handle 0x$x: not an open library\n",
-    "invalid mode for dlopen(): 0x$x\n",
-    "invalid name: $a\n",
-    "file name too long ($d bytes)\n",
-    // 24..
-    "too many libraries loaded\n",
-    "dynamic linker called re-entrantly\n",
-);
+/// Declares the `dlerror` templates once: [`Line`], whose discriminants are the line numbers,
+/// and [`TEMPLATES`], the lines joined with newlines. One string, not an array of them: every
+/// pointer in a static array costs a data relocation at load time.
+macro_rules! templates {
+    ($($(#[$doc:meta])* $line:ident: $text:literal,)*) => {
+        /// The lines of [`TEMPLATES`], in order.
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        enum Line {
+            $($(#[$doc])* $line,)*
+        }
+
+        /// The `dlerror` texts after the subject's "lib: ", one a line ([`Line`] numbers
+        /// them). `$n` is the name (`$s` shortened if huge), `$m` the import's module, `$a`
+        /// and `$b` the static texts [`template`] gives, `$d` and `$x` its number in decimal
+        /// and hex, `$h` ": " and the host's message (the name) when there is one. ASCII only.
+        const TEMPLATES: &str = concat!($($text, "\n",)*);
+    };
+}
+
+templates! {
+    /// `ErrorKind::Host`, by `HostErrorCode` (checked below); also `ErrorKind::NotFound`.
+    HostNotFound: "cannot open shared object file: No such file or directory$h",
+    HostAccessDenied: "cannot open shared object file: Permission denied$h",
+    HostInvalidModule: "not a valid WebAssembly module$h",
+    HostLinkError: "link error$h",
+    HostInstantiationFailed: "instantiation failed$h",
+    HostResourceExhausted: "resource exhausted$h",
+    HostUnsupported: "not supported by the host$h",
+    HostOther: "host error$h",
+    NotSideModule: "not a side module (no dylink.0 section)",
+    DylinkNotFirst: "malformed side module: dylink.0 must be the first section (found at byte $d)",
+    Malformed: "malformed dylink.0 at byte $d: $b",
+    BadSection: "malformed $a at byte $d: $b",
+    UnresolvedImport: "undefined symbol: $n (import $m.$n)",
+    ImportKind: "import $m.$n: symbol is not $a",
+    Unsupported: "unsupported: $a",
+    Dependency: "error loading dependency: $n",
+    SelfDependency: "library lists itself as a dependency",
+    OutOfMemory: "out of memory reserving its data or table",
+    NotLoaded: "not loaded (RTLD_NOLOAD)",
+    /// Also written directly by `DlError::symbol_not_found` (a test keeps the two equal).
+    SymbolNotFound: "undefined symbol: $s",
+    InvalidHandle: "invalid handle 0x$x: not an open library",
+    InvalidMode: "invalid mode for dlopen(): 0x$x",
+    InvalidName: "invalid name: $a",
+    NameTooLong: "file name too long ($d bytes)",
+    TooManyLibraries: "too many libraries loaded",
+    Reentrant: "dynamic linker called re-entrantly",
+}
+
+/// Whether every `$` in `t` starts a code [`DlError::write`] knows, and `t` is ASCII.
+const fn codes_known(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii() {
+            return false;
+        }
+        if b[i] == b'$' {
+            i += 1;
+            if i == b.len() || !matches!(b[i], b'd' | b'x' | b's' | b'm' | b'a' | b'b' | b'n' | b'h') {
+                return false;
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+// An unknown `$` code, or a host error code out of step with its line, fails the build.
+const _: () = {
+    assert!(codes_known(TEMPLATES));
+    let host = [
+        (HostErrorCode::NotFound, Line::HostNotFound),
+        (HostErrorCode::AccessDenied, Line::HostAccessDenied),
+        (HostErrorCode::InvalidModule, Line::HostInvalidModule),
+        (HostErrorCode::LinkError, Line::HostLinkError),
+        (HostErrorCode::InstantiationFailed, Line::HostInstantiationFailed),
+        (HostErrorCode::ResourceExhausted, Line::HostResourceExhausted),
+        (HostErrorCode::Unsupported, Line::HostUnsupported),
+        (HostErrorCode::Other, Line::HostOther),
+    ];
+    let mut i = 0;
+    while i < host.len() {
+        assert!(host[i].0 as u8 == host[i].1 as u8);
+        i += 1;
+    }
+};
 
 /// Which line of [`TEMPLATES`] is `kind`'s message, and the number and static texts it shows.
 fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
     // The line, then the values of the kinds that carry some: two matches compile smaller
     // than one that sets all four in every arm.
     let line = match *kind {
-        ErrorKind::NotFound | ErrorKind::Host(_) => 0,
-        ErrorKind::NotSideModule => 8,
-        ErrorKind::DylinkNotFirst { .. } => 9,
-        ErrorKind::Malformed(_) => 10,
-        ErrorKind::BadSection { .. } => 11,
-        ErrorKind::UnresolvedImport => 12,
-        ErrorKind::ImportKind { .. } => 13,
-        ErrorKind::Unsupported { .. } => 14,
-        ErrorKind::Dependency => 15,
-        ErrorKind::SelfDependency => 16,
-        ErrorKind::OutOfMemory => 17,
-        ErrorKind::NotLoaded => 18,
-        ErrorKind::SymbolNotFound => 19,
-        ErrorKind::InvalidHandle { .. } => 20,
-        ErrorKind::InvalidMode { .. } => 21,
-        ErrorKind::InvalidName { .. } => 22,
-        ErrorKind::NameTooLong { .. } => 23,
-        ErrorKind::TooManyLibraries => 24,
-        ErrorKind::Reentrant => 25,
+        ErrorKind::NotFound | ErrorKind::Host(_) => Line::HostNotFound as usize,
+        ErrorKind::NotSideModule => Line::NotSideModule as usize,
+        ErrorKind::DylinkNotFirst { .. } => Line::DylinkNotFirst as usize,
+        ErrorKind::Malformed(_) => Line::Malformed as usize,
+        ErrorKind::BadSection { .. } => Line::BadSection as usize,
+        ErrorKind::UnresolvedImport => Line::UnresolvedImport as usize,
+        ErrorKind::ImportKind { .. } => Line::ImportKind as usize,
+        ErrorKind::Unsupported { .. } => Line::Unsupported as usize,
+        ErrorKind::Dependency => Line::Dependency as usize,
+        ErrorKind::SelfDependency => Line::SelfDependency as usize,
+        ErrorKind::OutOfMemory => Line::OutOfMemory as usize,
+        ErrorKind::NotLoaded => Line::NotLoaded as usize,
+        ErrorKind::SymbolNotFound => Line::SymbolNotFound as usize,
+        ErrorKind::InvalidHandle { .. } => Line::InvalidHandle as usize,
+        ErrorKind::InvalidMode { .. } => Line::InvalidMode as usize,
+        ErrorKind::InvalidName { .. } => Line::InvalidName as usize,
+        ErrorKind::NameTooLong { .. } => Line::NameTooLong as usize,
+        ErrorKind::TooManyLibraries => Line::TooManyLibraries as usize,
+        ErrorKind::Reentrant => Line::Reentrant as usize,
     };
     let (line, n, a, b) = match *kind {
+        // The host lines are in `HostErrorCode` order (checked at build time).
         ErrorKind::Host(code) => (code as usize, 0, "", ""),
         ErrorKind::DylinkNotFirst { offset } => (line, offset as usize, "", ""),
         ErrorKind::Malformed(error) => (line, error.offset, "", error.reason),
@@ -376,7 +430,7 @@ mod tests {
 
     #[test]
     fn dlsym_miss_text_is_its_template_line() {
-        // `symbol_not_found` writes the short text directly; it must match line 19.
+        // `symbol_not_found` writes the short text directly; it must match its template.
         for (scope, name) in [("", &b"f"[..]), ("libx.so", b"f"), ("RTLD_NEXT", b"a\0\xffb"), ("l\0", b"")] {
             let direct = DlError::symbol_not_found(scope, name);
             let templated = DlError::write(ErrorKind::SymbolNotFound, scope, "", name);

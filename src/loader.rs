@@ -28,14 +28,50 @@ pub struct Imports {
 }
 
 /// One `import-value` as the canonical ABI lays out an element of a `list<import-value>` on
-/// wasm32: the case index (WIT order), then at offset 4 its payload (the `u32`/`s32`, a cell's
+/// wasm32: the case index ([`case`]), then at offset 4 its payload (the `u32`/`s32`, a cell's
 /// handle, or the `unresolved` message's address) and at 8 the message's length.
+/// Canonical ABI: <https://github.com/WebAssembly/component-model/blob/main/design/mvp/CanonicalABI.md>
+/// (a variant is its discriminant, then its payload at the payloads' largest alignment).
 #[repr(C)]
 struct LoweredImport {
     case: u8,
     payload: u32,
     len: usize,
 }
+
+/// The case indices of `variant import-value` in `wit/module-loader.wit`: its cases in
+/// declaration order (`tests/wit_layout.rs` checks these names and numbers against the file).
+mod case {
+    pub const CALLER_MEMORY: u8 = 0;
+    pub const CALLER_TABLE: u8 = 1;
+    pub const CALLER_EXPORT: u8 = 2;
+    pub const FUNC_SLOT: u8 = 3;
+    pub const CONST_I32: u8 = 4;
+    pub const CELL: u8 = 5;
+    pub const UNRESOLVED: u8 = 6;
+    pub const INDIRECT: u8 = 7;
+}
+
+/// `result<instance, error>` as the canonical ABI returns it: the case (0: ok), then at offset
+/// 4 the instance's handle or the error's code (an `enum error-code`, one byte: the low byte of
+/// `value`, whose other bytes keep the zeros we wrote) and at 8 and 12 its message.
+#[repr(C)]
+struct LoweredResult {
+    case: u8,
+    value: u32,
+    ptr: *mut u8,
+    len: usize,
+}
+
+// The layouts above are the canonical ABI's on wasm32, or the build fails.
+const _: () = {
+    use core::mem::{align_of, offset_of, size_of};
+    assert!(size_of::<LoweredImport>() == 12 && align_of::<LoweredImport>() == 4);
+    assert!(offset_of!(LoweredImport, payload) == 4 && offset_of!(LoweredImport, len) == 8);
+    assert!(size_of::<LoweredResult>() == 16 && align_of::<LoweredResult>() == 4);
+    assert!(offset_of!(LoweredResult, value) == 4);
+    assert!(offset_of!(LoweredResult, ptr) == 8 && offset_of!(LoweredResult, len) == 12);
+};
 
 fn kind(k: wit::ExternKind) -> ExternKind {
     match k {
@@ -90,19 +126,19 @@ impl Host for WitHost {
 
     fn push_import(&mut self, imports: &mut Imports, value: ImportValue<&wit::GlobalCell>) {
         let (case, payload, len) = match value {
-            ImportValue::CallerMemory => (0, 0, 0),
-            ImportValue::CallerTable => (1, 0, 0),
-            ImportValue::CallerExport => (2, 0, 0),
-            ImportValue::FuncSlot(s) => (3, s, 0),
-            ImportValue::ConstI32(v) => (4, v as u32, 0),
-            ImportValue::Cell(c) => (5, c.handle(), 0),
+            ImportValue::CallerMemory => (case::CALLER_MEMORY, 0, 0),
+            ImportValue::CallerTable => (case::CALLER_TABLE, 0, 0),
+            ImportValue::CallerExport => (case::CALLER_EXPORT, 0, 0),
+            ImportValue::FuncSlot(s) => (case::FUNC_SLOT, s, 0),
+            ImportValue::ConstI32(v) => (case::CONST_I32, v as u32, 0),
+            ImportValue::Cell(c) => (case::CELL, c.handle(), 0),
             ImportValue::Unresolved(msg) => {
                 let (ptr, len) = (msg.as_ptr() as usize as u32, msg.len());
                 // Moving the `String` does not move its bytes, which the list points to.
                 imports.messages.push(msg);
-                (6, ptr, len)
+                (case::UNRESOLVED, ptr, len)
             }
-            ImportValue::Indirect(s) => (7, s, 0),
+            ImportValue::Indirect(s) => (case::INDIRECT, s, 0),
         };
         imports.list.push(LoweredImport { case, payload, len });
     }
@@ -111,19 +147,9 @@ impl Host for WitHost {
         #[link(wasm_import_module = "wasi:module-loader/types@0.1.0-draft")]
         extern "C" {
             #[link_name = "[method]module.instantiate"]
-            fn instantiate(module: u32, imports: *const LoweredImport, len: usize, ret: *mut Ret);
+            fn instantiate(module: u32, imports: *const LoweredImport, len: usize, ret: *mut LoweredResult);
         }
-        /// `result<instance, error>` as the canonical ABI returns it: the case (0: ok), then
-        /// at offset 4 the instance's handle or the error's code (one byte: the low byte of
-        /// `value`, whose other bytes keep the zeros we wrote) and at 8 its message.
-        #[repr(C)]
-        struct Ret {
-            case: u8,
-            value: u32,
-            ptr: *mut u8,
-            len: usize,
-        }
-        let mut ret = Ret { case: 0, value: 0, ptr: core::ptr::null_mut(), len: 0 };
+        let mut ret = LoweredResult { case: 0, value: 0, ptr: core::ptr::null_mut(), len: 0 };
         let list = &imports.list;
         // SAFETY: `list` is a `list<import-value>` laid out as the canonical ABI lays it out
         // (see `LoweredImport`), its strings owned by `imports.messages` and its cells by the
