@@ -4,11 +4,11 @@
 //! compared with the transcript.
 
 mod support;
-use support::{expected_in, read_leb, write_leb as leb, Scratch};
+use support::{expected_in, read_leb, write_leb as leb, write_name, write_section, Scratch};
 
 /// The LEB128 at `bytes[*p..]`, advancing `p`.
 fn leb_at(bytes: &[u8], p: &mut usize) -> u32 {
-    let (v, n) = read_leb(&bytes[*p..]);
+    let (v, n) = read_leb(&bytes[*p..]).expect("a LEB128");
     *p += n;
     v
 }
@@ -26,12 +26,10 @@ fn split_dylink(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
 
 fn custom_section(name: &str, payload: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
-    leb(name.len() as u32, &mut body);
-    body.extend_from_slice(name.as_bytes());
+    write_name(name, &mut body);
     body.extend_from_slice(payload);
-    let mut s = vec![0];
-    leb(body.len() as u32, &mut s);
-    s.extend(body);
+    let mut s = Vec::new();
+    write_section(0, body, &mut s);
     s
 }
 

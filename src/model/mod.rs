@@ -13,6 +13,7 @@
 
 #[cfg(test)]
 mod check;
+mod encode;
 pub mod fuzz;
 pub mod wasm;
 
@@ -288,31 +289,7 @@ impl Host for Model {
 
 // ---- building modules ------------------------------------------------------------------
 
-/// Appends `v` as unsigned LEB128.
-pub fn leb(mut v: u32, out: &mut Vec<u8>) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-/// Appends a length-prefixed name.
-pub fn name(s: &str, out: &mut Vec<u8>) {
-    leb(s.len() as u32, out);
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// Appends a `dylink.0` subsection.
-pub fn sub(id: u8, body: Vec<u8>, out: &mut Vec<u8>) {
-    out.push(id);
-    leb(body.len() as u32, out);
-    out.extend(body);
-}
+pub use encode::{leb, name, read_leb, sub};
 
 /// A side module reserving `mem` bytes, needing `needed`, with weak imports `weak`
 /// (`"module.field"`), importing what every side module imports and exporting its constructor.

@@ -22,18 +22,9 @@ impl<'a> Bytes<'a> {
     }
 
     fn u32(&mut self) -> R<u32> {
-        let mut v: u32 = 0;
-        for i in 0..5 {
-            let b = self.u8()?;
-            if i == 4 && b & 0xf0 != 0 {
-                return Err("integer too large");
-            }
-            v |= u32::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err("integer representation too long")
+        let (v, n) = super::read_leb(&self.data[self.pos..])?;
+        self.pos += n;
+        Ok(v)
     }
 
     fn take(&mut self, n: usize) -> R<&'a [u8]> {

@@ -128,7 +128,7 @@ impl Scratch {
         let mut p = 8;
         assert_eq!(bytes[p], 0, "{rel}: first section is not a custom section");
         p += 1;
-        let (size, n) = read_leb(&bytes[p..]);
+        let (size, n) = read_leb(&bytes[p..]).expect("a section size");
         let payload = p + n;
         let end = payload + size as usize;
         assert_eq!(&bytes[payload..payload + 9], b"\x08dylink.0", "{rel}: first section is not dylink.0");
@@ -240,30 +240,14 @@ impl Host {
     }
 }
 
-/// An unsigned LEB128 at the start of `bytes`: (value, bytes read).
-pub fn read_leb(bytes: &[u8]) -> (u32, usize) {
-    let mut v = 0u32;
-    for (i, b) in bytes.iter().enumerate().take(5) {
-        v |= u32::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return (v, i + 1);
-        }
-    }
-    panic!("bad LEB128");
-}
-
-/// Appends `v` as an unsigned LEB128.
-pub fn write_leb(mut v: u32, out: &mut Vec<u8>) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
+/// LEB128, names and sections: the crate's test encoders (one copy for all tests).
+#[allow(dead_code)]
+#[path = "../../src/model/encode.rs"]
+mod encode;
+#[allow(unused_imports)]
+pub use encode::{leb as write_leb, name as write_name, read_leb, sub as write_section};
+/// For `encode`, which takes `Vec` from the module that includes it.
+use std::vec::Vec;
 
 pub fn source(rel: &str) -> PathBuf {
     source_in("runtime", rel)
