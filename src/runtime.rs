@@ -143,9 +143,10 @@ pub fn open(name: Option<&CStr>, mode: c_int) -> Result<u32, DlError> {
         .transpose()?;
     let env = SearchEnv { ld_library_path: env_var(c"LD_LIBRARY_PATH") };
     let opened = with_linker(|l| l.open(name, flags, env))?;
-    if !opened.init.is_empty() && !STATE.exit_hook.replace(true) {
-        // SAFETY: registering a plain `extern "C" fn()` with libc.
-        unsafe { atexit(run_exit_destructors) };
+    if !opened.init.is_empty() {
+        // Registered before the constructors run, so that it runs after whatever destructors
+        // they register with libc directly (exit handlers run in reverse).
+        exit_hook();
     }
     for slot in opened.init {
         call_void(slot);
@@ -176,6 +177,14 @@ pub fn close(handle: usize) -> Result<(), DlError> {
     Ok(())
 }
 
+/// Registers [`run_exit_destructors`] with libc's `atexit`, once.
+fn exit_hook() {
+    if !STATE.exit_hook.replace(true) {
+        // SAFETY: registering a plain `extern "C" fn()` with libc.
+        unsafe { atexit(run_exit_destructors) };
+    }
+}
+
 extern "C" fn run_exit_destructors() {
     let Ok(dtors) = with_linker(|l| Ok(l.take_all_atexit())) else { return };
     for (f, arg) in dtors {
@@ -188,6 +197,9 @@ extern "C" fn run_exit_destructors() {
 extern "C" fn cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *mut c_void) -> c_int {
     let taken = with_linker(|l| Ok(l.register_atexit(f as usize as u32, arg as usize as u32, dso as usize as u32)));
     if taken == Ok(true) {
+        // What the library registers runs at its dlclose, or at exit if it is still loaded:
+        // make sure exit asks (a registration need not come from a constructor).
+        exit_hook();
         return 0;
     }
     // SAFETY: forwarding the caller's arguments unchanged.

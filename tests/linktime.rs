@@ -87,6 +87,16 @@ fn weak_self_references_and_interposition() {
     expect_everywhere(&s, "interpose.wasm", "interpose.expected");
 }
 
+/// A bundled library's `__cxa_atexit` goes to libc (it is never unloaded), so what it
+/// registers after `dlopen` runs at exit, as in runtime mode.
+#[test]
+fn late_atexit_registrations_run_at_exit() {
+    let s = Scratch::new("linktime_exitlater");
+    s.side_module_in("runtime", "libexitlater.c", "libexitlater.so", &[]);
+    s.link_program("runtime", "exitlater.c", "exitlater.wasm", &["--dl-openable", "libexitlater.so"]);
+    s.expect_on_all_hosts("exitlater.wasm", &[], &[], &expected_in("runtime", "exitlater.expected"));
+}
+
 /// A side module with real thread-local storage (built with `-pthread`) cannot work without
 /// shared memory: `wasm32-wasip2-link` refuses to bundle it, naming the library and why, as
 /// `dlopen` refuses it in runtime mode (`tests/c/runtime/tls.c`).

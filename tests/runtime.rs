@@ -253,6 +253,19 @@ fn null_atexit_registration_is_skipped() {
     s.run("nulldtor.wasm", &[], &[]).expect(&expected("nulldtor.expected"));
 }
 
+/// Registrations a plugin makes after `dlopen` (not from a constructor) run at exit without
+/// a `dlclose`, as on glibc.
+#[test]
+fn late_atexit_registrations_run_at_exit() {
+    let s = Scratch::new("exitlater");
+    s.side_module("libexitlater.c", "libexitlater.so", &[]);
+    s.native("runtime", "libexitlater.c", "libexitlater.so");
+    s.native("runtime", "exitlater.c", "exitlater");
+    s.run_native("exitlater").expect(&expected("exitlater.expected"));
+    s.program("exitlater.c", "exitlater.wasm", &[]);
+    s.run("exitlater.wasm", &[], &[]).expect(&expected("exitlater.expected"));
+}
+
 #[test]
 fn destructor_calls_dlsym_on_its_own_handle() {
     let s = Scratch::new("dtor_dlsym");
