@@ -43,6 +43,7 @@ static STATE: State = State {
 extern "C" {
     fn getenv(name: *const c_char) -> *const c_char;
     fn atexit(f: extern "C" fn()) -> c_int;
+    #[cfg(feature = "runtime-loader")]
     #[link_name = "__cxa_atexit"]
     fn libc_cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *mut c_void) -> c_int;
     fn malloc(size: usize) -> *mut c_void;
@@ -65,6 +66,9 @@ fn linker() -> Result<RefMut<'static, Linker<SysHost>>, DlError> {
 
 fn new_linker() -> Linker<SysHost> {
     let mut linker = Linker::new(SysHost);
+    // Only libraries this libdl loads bind `__cxa_atexit` to it (a link-time library's goes
+    // to libc): without the runtime loader, leave it and the exit hook out.
+    #[cfg(feature = "runtime-loader")]
     linker.set_cxa_atexit_slot(cxa_atexit as *const () as usize as u32);
     #[cfg(feature = "linktime")]
     {
@@ -194,6 +198,7 @@ extern "C" fn run_exit_destructors() {
 
 /// What side modules' `__cxa_atexit` imports are bound to: registrations whose `dso` lies in a
 /// loaded library run at its `dlclose`; anything else goes to libc.
+#[cfg(feature = "runtime-loader")]
 extern "C" fn cxa_atexit(f: extern "C" fn(*mut c_void), arg: *mut c_void, dso: *mut c_void) -> c_int {
     let taken = with_linker(|l| Ok(l.register_atexit(f as usize as u32, arg as usize as u32, dso as usize as u32)));
     if taken == Ok(true) {
