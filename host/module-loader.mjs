@@ -11,8 +11,8 @@
 // hook it passes to `instantiate()`; the runner hands the one exporting
 // `__indirect_function_table` to `setCaller()` below.
 //
-// How jco (1.15.4, the version host/package.json pins) maps the WIT types onto these JS
-// values (checked in its generated bindings):
+// How jco (its transpiler, @bytecodealliance/jco-transpile 0.15.0 as host/package.json pins)
+// maps the WIT types onto these JS values (checked in its generated bindings):
 // - record          -> plain object with camelCase fields: `{ code, message }`, `{ offset, data }`.
 // - enum            -> the case name as a string: 'not-found', 'func'.
 // - variant         -> `{ tag: 'case-name', val }` (`val` absent for cases without payload).

@@ -9,7 +9,8 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse, componentEmbed, componentNew, transpile } from '@bytecodealliance/jco';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { parse, componentEmbed, componentNew } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { createModuleLoader } from '../module-loader.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -108,7 +109,7 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 async function build() {
   const component = await componentNew(await componentEmbed({ binary: await parse(GUEST), witSource: WIT, world: 'test:probe/probe' }));
-  const { files } = await transpile(component, { name: 'main', instantiation: 'async', noTypescript: true });
+  const { files } = await transpileBytes(component, { name: 'main', instantiation: 'async', emitTypescriptDeclarations: false });
   const out = join(dir, 'out');
   for (const [name, bytes] of Object.entries(files)) {
     mkdirSync(dirname(join(out, name)), { recursive: true });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from '@bytecodealliance/jco';
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { createModuleLoader } from '../module-loader.mjs';
 
 const MAIN = String.raw`(module
