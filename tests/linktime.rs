@@ -97,6 +97,22 @@ fn late_atexit_registrations_run_at_exit() {
     s.expect_on_all_hosts("exitlater.wasm", &[], &[], &expected_in("runtime", "exitlater.expected"));
 }
 
+/// setjmp/longjmp across bundled libraries: the program links `-lsetjmp` and exports the one
+/// `__c_longjmp` tag, which `wasm-tools component link` binds the library's import to.
+#[test]
+fn setjmp_longjmp_across_bundled_libraries() {
+    let s = Scratch::new("linktime_sjlj");
+    let sjlj = ["-O2", "-mllvm", "-wasm-enable-sjlj"];
+    s.side_module_in("runtime", "libsjlj.c", "libsjlj.so", &sjlj);
+    s.link_program(
+        "runtime",
+        "sjlj.c",
+        "sjlj.wasm",
+        &[&sjlj[..], &["-lsetjmp", "--dl-openable", "libsjlj.so"]].concat(),
+    );
+    s.expect_on_all_hosts("sjlj.wasm", &[], &[], &expected_in("runtime", "sjlj.expected"));
+}
+
 /// A side module with real thread-local storage (built with `-pthread`) cannot work without
 /// shared memory: `wasm32-wasip2-link` refuses to bundle it, naming the library and why, as
 /// `dlopen` refuses it in runtime mode (`tests/c/runtime/tls.c`).

@@ -266,6 +266,21 @@ fn late_atexit_registrations_run_at_exit() {
     s.run("exitlater.wasm", &[], &[]).expect(&expected("exitlater.expected"));
 }
 
+/// setjmp/longjmp within the program, from a plugin to the program and back through the
+/// plugin's frames, and within a plugin: glibc's transcript, on the reference host. The
+/// wrapper translates clang-19's legacy exception handling to exnref; side modules import the
+/// program's `__c_longjmp` tag.
+#[test]
+fn setjmp_longjmp_within_and_across_modules() {
+    let s = Scratch::new("sjlj");
+    s.side_module("libsjlj.c", "libsjlj.so", &["-O2", "-mllvm", "-wasm-enable-sjlj"]);
+    s.native("runtime", "libsjlj.c", "libsjlj.so");
+    s.native("runtime", "sjlj.c", "sjlj");
+    s.run_native("sjlj").expect(&expected("sjlj.expected"));
+    s.program("sjlj.c", "sjlj.wasm", &["-O2", "-mllvm", "-wasm-enable-sjlj", "-lsetjmp"]);
+    s.run("sjlj.wasm", &[], &[]).expect(&expected("sjlj.expected"));
+}
+
 #[test]
 fn destructor_calls_dlsym_on_its_own_handle() {
     let s = Scratch::new("dtor_dlsym");

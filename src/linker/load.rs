@@ -355,6 +355,10 @@ impl<H: Host> Linker<H> {
             ("env", "__memory_base", ExternKind::Global) => ImportValue::ConstI32(lib.mem_base as i32),
             ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
             ("env", "__stack_pointer", ExternKind::Global) => ImportValue::CallerExport,
+            // An exception tag (`__c_longjmp` of setjmp/longjmp, C++'s `__cpp_exception`) is
+            // one per process: the program's, which exports it (bin/wasm32-wasip2-clang does
+            // for `-lsetjmp`). A program without it fails the link, naming the tag.
+            ("env", _, ExternKind::Tag) => ImportValue::CallerExport,
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }

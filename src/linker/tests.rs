@@ -463,3 +463,16 @@ fn unreadable_export_section_is_reported_by_dlsym() {
     let good = open(&mut l, "libok.so", NOW).unwrap();
     assert!(l.sym(Scope::Handle(raw(&good)), b"g").is_ok());
 }
+
+/// An exception-tag import (`env.__c_longjmp` of setjmp/longjmp) is bound to the program's
+/// export of that name: one tag per process, so a longjmp thrown in one module is caught in
+/// another.
+#[test]
+fn tag_imports_bind_to_the_program_export() {
+    let m = with_import(side(4, &[], &[]), "env", "__c_longjmp", ExternKind::Tag);
+    let m = with_import(m, "env", "__cpp_exception", ExternKind::Tag);
+    let (mut l, model) = setup(vec![("libtag.so", m)]);
+    open(&mut l, "libtag.so", NOW).unwrap();
+    assert_eq!(binding(&model, 1, "__c_longjmp"), ImportValue::CallerExport);
+    assert_eq!(binding(&model, 1, "__cpp_exception"), ImportValue::CallerExport);
+}
