@@ -66,6 +66,11 @@ impl Scratch {
         self.tool("wasm32-wasip2-clang", args);
     }
 
+    /// Runs the C++ driver in the scratch directory; panics with its output on failure.
+    pub fn cxx(&self, args: &[&str]) {
+        self.tool("wasm32-wasip2-clang++", args);
+    }
+
     /// `lib<name>.so` from `tests/c/runtime/<src>` plus extra flags (e.g. `-L. -lbar`).
     pub fn side_module(&self, src: &str, out: &str, extra: &[&str]) {
         self.side_module_in("runtime", src, out, extra);
