@@ -97,8 +97,12 @@ char *dlerror(void);
  * caller's own __dso_handle, which the linker defines in every module. Define
  * WASM_LIBDL_NO_DLSYM_MACRO to call the plain function (RTLD_NEXT then searches after the
  * main program). */
-#if !defined(_DLFCN_H_DLSYM) && !defined(WASM_LIBDL_NO_DLSYM_MACRO) && !defined(__cplusplus)
+#if !defined(_DLFCN_H_DLSYM) && !defined(WASM_LIBDL_NO_DLSYM_MACRO)
 #define _DLFCN_H_DLSYM
+#ifdef __cplusplus
+extern "C" __attribute__((visibility("hidden"))) void *__dso_handle;
+#else
 extern __attribute__((visibility("hidden"))) void *__dso_handle;
+#endif
 #define dlsym(handle, symbol) __wasm_libdl_dlsym_from((handle), (symbol), &__dso_handle)
 #endif

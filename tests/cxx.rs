@@ -35,6 +35,46 @@ fn classes_typeinfo_and_the_standard_library_across_dlopen() {
     s.run("shapes.wasm", &[], &[]).expect(&expected);
 }
 
+/// `dlsym(RTLD_NEXT, ...)` called from C++ code knows which module is asking (the header's
+/// `dlsym` macro passes `&__dso_handle` in C++ as in C): from a plugin it skips the plugin's
+/// own definition and finds its dependency's, as glibc does.
+#[test]
+fn rtld_next_from_cxx_knows_its_caller() {
+    let s = Scratch::new("cxx_next");
+    let expected = expected_in("cxx", "next.expected");
+    let (lib, program) = (source_in("cxx", "libwhich.cpp"), source_in("cxx", "next.cpp"));
+    let (lib, program) = (lib.to_str().unwrap(), program.to_str().unwrap());
+    let native = s.path("native");
+    std::fs::create_dir_all(&native).unwrap();
+    let cxx = |args: &[&str]| {
+        let out = Command::new("c++").args(args).current_dir(&native).output().expect("run c++");
+        assert!(out.status.success(), "c++ {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
+    };
+    cxx(&["-O1", "-shared", "-fPIC", "-DWHICH=3", lib, "-o", "libwhich3.so"]);
+    // --no-as-needed: libwhich2 uses nothing of libwhich3, but must still depend on it.
+    cxx(&[
+        "-O1",
+        "-shared",
+        "-fPIC",
+        "-DWHICH=2",
+        lib,
+        "-o",
+        "libwhich2.so",
+        "-L.",
+        "-Wl,--no-as-needed",
+        "-lwhich3",
+        "-Wl,-rpath,$ORIGIN",
+    ]);
+    cxx(&["-O1", "-rdynamic", program, "-o", "next", "-ldl"]);
+    let run = Command::new(native.join("next")).current_dir(&native).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), expected, "the native transcript");
+
+    s.cxx(&["-O1", "-fPIC", "-shared", "-DWHICH=3", lib, "-o", "libwhich3.so"]);
+    s.cxx(&["-O1", "-fPIC", "-shared", "-DWHICH=2", lib, "-o", "libwhich2.so", "-L.", "-lwhich3"]);
+    s.cxx(&["-O1", program, "-o", "next.wasm", "-ldl"]);
+    s.run("next.wasm", &[], &[]).expect(&expected);
+}
+
 #[test]
 fn exceptions_and_link_time_mode_are_refused_clearly() {
     let s = Scratch::new("cxx_refused");
