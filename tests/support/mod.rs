@@ -194,16 +194,36 @@ impl Scratch {
         Run(Command::new(native.join(exe)).current_dir(&native).output().expect("run native program"))
     }
 
-    /// Runs a component on the reference host in the scratch directory.
+    /// Runs a runtime-mode component in the scratch directory on both hosts that implement
+    /// `wasi:module-loader` (the reference host and `bin/dlrun --wasmtime-rt`), asserts that
+    /// they print the same and exit the same, and returns the reference host's run.
     pub fn run(&self, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-        self.run_on(Host::Jco, wasm, args, env)
+        let jco = self.run_on(Host::Jco, wasm, args, env);
+        let wt = self.run_on(Host::WasmtimeRt, wasm, args, env);
+        assert!(
+            jco.0.status.code() == wt.0.status.code() && jco.stdout() == wt.stdout(),
+            "{wasm}: the two runtime-mode hosts differ\n=== jco ({}):\n{}\n=== wasmtime-rt ({}):\n{}\n--- stderr\n{}\n--- diff\n{}",
+            jco.0.status,
+            jco.stdout(),
+            wt.0.status,
+            wt.stdout(),
+            wt.stderr(),
+            line_diff(&jco.stdout(), &wt.stdout())
+        );
+        jco
     }
 
     /// Runs a component on `host` in the scratch directory.
     pub fn run_on(&self, host: Host, wasm: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(root().join("bin/dlrun"));
-        if host == Host::Wasmtime {
-            cmd.arg("--wasmtime");
+        match host {
+            Host::Jco => {}
+            Host::Wasmtime => {
+                cmd.arg("--wasmtime");
+            }
+            Host::WasmtimeRt => {
+                cmd.arg("--wasmtime-rt");
+            }
         }
         cmd.arg(wasm).args(args).current_dir(&self.dir);
         for (k, v) in env {
@@ -232,15 +252,19 @@ pub enum Host {
     Jco,
     /// Stock wasmtime, WASI 0.2 only (`bin/dlrun --wasmtime app.wasm`).
     Wasmtime,
+    /// wasmtime with our Rust host of `wasi:module-loader` (`bin/dlrun --wasmtime-rt`).
+    WasmtimeRt,
 }
 
 impl Host {
+    /// The hosts a link-time component runs on (it needs no module loader).
     pub const ALL: [Host; 2] = [Host::Wasmtime, Host::Jco];
 
     pub fn name(self) -> &'static str {
         match self {
             Host::Jco => "jco",
             Host::Wasmtime => "wasmtime",
+            Host::WasmtimeRt => "wasmtime-rt",
         }
     }
 }
