@@ -70,7 +70,8 @@ fn run() -> Result<i32> {
     let mut config = Config::new();
     config.wasm_component_model(true);
     // The only way to reach the caller's core instance (see the module docs).
-    config.guest_debug(true);
+    // DLRUN_GUEST_DEBUG=0 turns it off, to measure what it costs (dlopen then fails).
+    config.guest_debug(std::env::var("DLRUN_GUEST_DEBUG").map_or(true, |v| v != "0"));
     // setjmp/longjmp and C++ exceptions (bin/wasm32-wasip2-clang emits exnref).
     config.wasm_exceptions(true);
     if std::env::var("DLRUN_BIG_STACK").is_ok_and(|v| v == "1") {
