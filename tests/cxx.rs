@@ -9,6 +9,13 @@ mod support;
 use std::process::Command;
 use support::{expected_in, source_in, Scratch};
 
+/// Runs the system's C++ compiler (g++) in `dir` (created if needed); panics if it fails.
+fn native_cxx(dir: &std::path::Path, args: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    let out = Command::new("c++").args(args).current_dir(dir).output().expect("run c++");
+    assert!(out.status.success(), "c++ {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn classes_typeinfo_and_the_standard_library_across_dlopen() {
     let s = Scratch::new("cxx_shapes");
@@ -20,11 +27,7 @@ fn classes_typeinfo_and_the_standard_library_across_dlopen() {
     // STB_GNU_UNIQUE, which makes glibc keep it loaded at dlclose; clang and libc++ (ours)
     // do not, and neither does g++ with this flag.
     let native = s.path("native");
-    std::fs::create_dir_all(&native).unwrap();
-    let cxx = |args: &[&str]| {
-        let out = Command::new("c++").args(args).current_dir(&native).output().expect("run c++");
-        assert!(out.status.success(), "c++ {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cxx = |args: &[&str]| native_cxx(&native, args);
     cxx(&["-O1", "-std=c++17", "-fno-gnu-unique", "-shared", "-fPIC", plugin, "-o", "libshapes.so"]);
     cxx(&["-O1", "-std=c++17", program, "-o", "shapes", "-ldl"]);
     let run = Command::new(native.join("shapes")).current_dir(&native).output().unwrap();
@@ -45,11 +48,7 @@ fn rtld_next_from_cxx_knows_its_caller() {
     let (lib, program) = (source_in("cxx", "libwhich.cpp"), source_in("cxx", "next.cpp"));
     let (lib, program) = (lib.to_str().unwrap(), program.to_str().unwrap());
     let native = s.path("native");
-    std::fs::create_dir_all(&native).unwrap();
-    let cxx = |args: &[&str]| {
-        let out = Command::new("c++").args(args).current_dir(&native).output().expect("run c++");
-        assert!(out.status.success(), "c++ {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
-    };
+    let cxx = |args: &[&str]| native_cxx(&native, args);
     cxx(&["-O1", "-shared", "-fPIC", "-DWHICH=3", lib, "-o", "libwhich3.so"]);
     // --no-as-needed: libwhich2 uses nothing of libwhich3, but must still depend on it.
     cxx(&[
