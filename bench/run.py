@@ -9,6 +9,7 @@ Columns (every number is per operation; median [min-max] over 15 batches):
   witdl/jco    wit-component's built-in libdl (link-time, `--use-built-in-libdl`), Node + jco
   lt/jco       this libdl, link-time mode (wasm-tools component link), Node + jco
   rt/jco       this libdl, runtime mode (wasi:module-loader, the reference host), Node + jco
+  rt/wt        this libdl, runtime mode on wasmtime (host/wasmtime, bin/dlrun --wasmtime-rt)
   witdl/wt     wit-component's libdl on wasmtime (PyPI wasmtime)
   lt/wt        this libdl, link-time mode, on wasmtime
 Nothing here is a test: no time is asserted.
@@ -32,6 +33,7 @@ CC = os.path.join(ROOT, "bin", "wasm32-wasip2-clang")
 LINK = os.path.join(ROOT, "bin", "wasm32-wasip2-link")
 DLRUN = os.path.join(ROOT, "bin", "dlrun")
 BENCH_C = os.path.join(HERE, "bench.c")
+LOOP_C = os.path.join(HERE, "loop.c")
 GEN = os.path.join(HERE, "gen.py")
 SIZES = (100, 1000, 10000)
 SCALE_LIBS, SCALE_FUNCS = 1000, 10
@@ -120,6 +122,7 @@ def build_programs():
     progs = {
         "native/bench": (["gcc", "-O2", BENCH_C, "-o", os.path.join(B, "native", "bench"), "-ldl"], [BENCH_C]),
         "rt.wasm": ([CC, "-O2", BENCH_C, "-ldl", "-o", os.path.join(B, "rt.wasm")], tools + [libdl_rt]),
+        "loop.wasm": ([CC, "-O2", LOOP_C, "-o", os.path.join(B, "loop.wasm")], [LOOP_C, CC]),
     }
     for kind, extra, deps in (("lt", [], [libdl_lt]),
                               ("wit", ["--builtin-libdl", "-DWASM_LIBDL_NO_DLSYM_MACRO"], [])):
@@ -140,7 +143,7 @@ def build_programs():
 
 # ---- running ---------------------------------------------------------------------------------
 
-COLUMNS = ["glibc", "witdl/jco", "lt/jco", "rt/jco", "witdl/wt", "lt/wt"]
+COLUMNS = ["glibc", "witdl/jco", "lt/jco", "rt/jco", "witdl/wt", "lt/wt", "rt/wt"]
 # Interleaved rounds of the dlsym and call phases (see measure_rounds).
 ROUNDS = 5
 
@@ -151,6 +154,8 @@ def command(col, prog_kind):
         return [os.path.join(B, "native", "bench")], os.path.join(B, "native")
     if col == "rt/jco":
         return [DLRUN, os.path.join(B, "rt.wasm")], os.path.join(B, "wasm")
+    if col == "rt/wt":
+        return [DLRUN, "--wasmtime-rt", os.path.join(B, "rt.wasm")], os.path.join(B, "wasm")
     kind = "wit" if col.startswith("witdl") else "lt"
     app = os.path.join(B, kind + prog_kind + ".wasm")
     return ([DLRUN, "--wasmtime", app] if col.endswith("/wt") else [DLRUN, app]), os.path.join(B, "wasm")
@@ -270,7 +275,7 @@ def measure():
         prof = os.path.join(B, "profile.json") if col == "rt/jco" else None
         if prof and os.path.exists(prof):
             os.remove(prof)
-        libs = SCALE_LIBS if col in ("glibc", "rt/jco") else SCALE_LIBS_LT
+        libs = SCALE_LIBS if col in ("glibc", "rt/jco", "rt/wt") else SCALE_LIBS_LT
         res, raw, err = run_bench(col, ["scale", str(libs), str(SCALE_FUNCS)], "_scale", profile=prof)
         results[col].update(res)
         if err:
@@ -283,6 +288,22 @@ def measure():
             results[col]["scale_host_ci_each"] = (v, v, v)
         log("%-9s done in %.0f s" % (col, time.time() - t0))
     return results, notes
+
+
+def measure_guest_debug(rounds=5):
+    """bench/loop.c on the wasmtime host with guest_debug (as it runs for dlopen) and without
+    (DLRUN_GUEST_DEBUG=0), interleaved: median ms of each and their ratio."""
+    times = {True: [], False: []}
+    for _ in range(rounds):
+        for on in (True, False):
+            env = dict(os.environ)
+            if not on:
+                env["DLRUN_GUEST_DEBUG"] = "0"
+            r = subprocess.run([DLRUN, "--wasmtime-rt", os.path.join(B, "loop.wasm")], env=env,
+                               stdout=subprocess.PIPE, text=True, check=True)
+            times[on].append(float(r.stdout.split()[0]))
+    on, off = median(times[True]), median(times[False])
+    return on, off, on / off
 
 
 def sizes():
@@ -365,10 +386,10 @@ def ratio(a, b):
     return a[0] / b[0]
 
 
-def report(results, notes, sz):
+def report(results, notes, sz, gd):
     lines = []
     cols = COLUMNS
-    head = ["measurement", "unit"] + cols + ["rt/glibc", "witdl/lt jco", "witdl/lt wt"]
+    head = ["measurement", "unit"] + cols + ["rt/glibc", "witdl/lt jco", "witdl/lt wt", "rt wt/glibc"]
     rows = []
     for label, key, unit in ROWS:
         cells = [label, unit]
@@ -377,9 +398,10 @@ def report(results, notes, sz):
         r1 = ratio(results["rt/jco"].get(key), results["glibc"].get(key))
         r2 = ratio(results["witdl/jco"].get(key), results["lt/jco"].get(key))
         r3 = ratio(results["witdl/wt"].get(key), results["lt/wt"].get(key))
-        cells += ["%.2f" % r if r else "" for r in (r1, r2, r3)]
+        r4 = ratio(results["rt/wt"].get(key), results["glibc"].get(key))
+        cells += ["%.2f" % r if r else "" for r in (r1, r2, r3, r4)]
         rows.append(cells)
-    rows.append(["call ratio dlsym'd/main's", "x"] + [fmt(results[c].get("call_ratio"), "x") for c in cols] + ["", "", ""])
+    rows.append(["call ratio dlsym'd/main's", "x"] + [fmt(results[c].get("call_ratio"), "x") for c in cols] + ["", "", "", ""])
     batched = ["%s (%s)" % (c, "/".join(str(n) for n in results[c]["_open_batched"])) for c in cols if results[c].get("_open_batched")]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     lines.append("Per operation: median [min-max] of 15 batches, all columns measured in this run; dlsym and")
@@ -395,6 +417,8 @@ def report(results, notes, sz):
         lines.append("  elsewhere one dlopen timed alone, minus the cost of a clock-read pair.")
     lines.append("* link-time columns: %d libraries (a component holds at most 1,000 core modules and" % SCALE_LIBS_LT)
     lines.append("  jco transpiles at most 1,000 instances, ~3 per library); glibc and rt: %d." % SCALE_LIBS)
+    lines.append("guest_debug (the wasmtime host needs it, docs/wasmtime.md): bench/loop.c %.1f ms with, %.1f ms" % gd[:2])
+    lines.append("  without, same host binary, median of 5 interleaved runs: %.2fx" % gd[2])
     lines.append("")
     lines.append("sizes (stripped: debug info, producers and name sections removed):")
     for k, v in sz.items():
@@ -406,20 +430,25 @@ def report(results, notes, sz):
 
     def r(x):
         return "%.2f" % x if x else "n/a"
-    final = "dlsym10k_vs_glibc=%s dlsym10k_vs_witdl=%s dlsym_miss_vs_glibc=%s call_ratio=%s link1k_vs_glibc=%s libdl_so_kib=%d" % (
+    wt = results["rt/wt"]
+    final = "dlsym10k_vs_glibc=%s dlsym10k_vs_witdl=%s dlsym_miss_vs_glibc=%s call_ratio=%s link1k_vs_glibc=%s libdl_so_kib=%d rt_wt: dlsym10k_vs_glibc=%s dlsym_miss_vs_glibc=%s call_ratio=%s guest_debug=%.2f" % (
         r(ratio(rt.get("dlsym_hit_10000"), g.get("dlsym_hit_10000"))),
         r(ratio(results["witdl/jco"].get("dlsym_hit_10000"), results["lt/jco"].get("dlsym_hit_10000"))),
         r(ratio(rt.get("dlsym_miss_10000"), g.get("dlsym_miss_10000"))),
         ("%.3f" % rt["call_ratio"][0]) if rt.get("call_ratio") else "n/a",
         r(ratio(rt.get("dlopen_guest_1000"), g.get("dlopen_1000"))),
-        math.ceil(sz["libdl.so"] / 1024))
+        math.ceil(sz["libdl.so"] / 1024),
+        r(ratio(wt.get("dlsym_hit_10000"), g.get("dlsym_hit_10000"))),
+        r(ratio(wt.get("dlsym_miss_10000"), g.get("dlsym_miss_10000"))),
+        ("%.3f" % wt["call_ratio"][0]) if wt.get("call_ratio") else "n/a",
+        gd[2])
     lines.append(final)
     return "\n".join(lines)
 
 
 def jco_version():
     try:
-        with open(os.path.join(ROOT, "host", "node_modules", "@bytecodealliance", "jco", "package.json")) as f:
+        with open(os.path.join(ROOT, "host", "node_modules", "@bytecodealliance", "jco-transpile", "package.json")) as f:
             return json.load(f)["version"]
     except (OSError, ValueError, KeyError):
         return "unknown"
@@ -451,9 +480,9 @@ def machine_facts():
         "kernel: %s %s" % (platform.system(), platform.release()),
         "glibc: %s" % out(["ldd", "--version"]),
         "gcc: %s" % out(["gcc", "--version"]),
-        "node: %s" % out(["node", "--version"]),
+        "node (the reference host's): %s" % out([os.path.join(ROOT, "host", "node_modules", ".bin", "node"), "--version"]),
         "wasmtime (PyPI): %s" % wt,
-        "jco (npm): %s" % jco_version(),
+        "jco-transpile (npm): %s" % jco_version(),
         "wasm-tools: %s" % out(["wasm-tools", "--version"]),
     ]
 
@@ -468,7 +497,9 @@ def main(argv):
     build_programs()
     log("built in %.0f s; measuring" % (time.time() - t0))
     results, notes = measure()
-    text = report(results, notes, sizes())
+    gd = measure_guest_debug()
+    log("guest_debug done")
+    text = report(results, notes, sizes(), gd)
     log("total %.0f s" % (time.time() - t0))
     if save:
         with open(save, "w") as f:
