@@ -17,3 +17,21 @@ else
 fi
 
 die() { echo "$TOOL: $*" >&2; exit 1; }
+
+# export_list ARCHIVE...: one wasm-ld `--export-if-defined=NAME` line per symbol the archives
+# define, sorted: the export lists of a program that hosts side modules (all of libc,
+# libsetjmp, libc++), derived from the archives rather than kept by hand.
+export_list() {
+    "$LLVM_BIN/llvm-nm" --defined-only --extern-only --format=just-symbols "$@" 2>/dev/null |
+        grep -v -e '^$' -e ':$' | sort -u | sed 's/^/--export-if-defined=/'
+}
+
+# to_exnref IN OUT: clang-19's legacy exception-handling instructions (try/catch/throw, what
+# setjmp/longjmp compiles to), which neither host runs, translated by binaryen (tools/,
+# scripts/setup) to the standard ones (exnref: try_table/throw_ref) that wasmtime with
+# exceptions on and the reference host's Node run. Core modules only (side modules included).
+WASM_OPT=$ROOT/tools/node_modules/.bin/wasm-opt
+to_exnref() {
+    [[ -x $WASM_OPT ]] || die "$WASM_OPT missing (run scripts/setup)"
+    "$WASM_OPT" --translate-to-exnref -g "$1" -o "$2" || die "wasm-opt --translate-to-exnref failed on $1"
+}
