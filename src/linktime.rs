@@ -151,12 +151,6 @@ impl<'a> Name<'a> {
         self.with(|b| b == other)
     }
 
-    /// The part after its last `/`.
-    pub fn basename(self) -> Name<'a> {
-        let skip = self.with(|b| b.len() - basename(b).len()) as u32;
-        Name { at: self.at + skip, len: self.len - skip, ..self }
-    }
-
     /// Its bytes, copied.
     pub fn to_vec(self) -> alloc::vec::Vec<u8> {
         self.with(|b| b.to_vec())
@@ -336,7 +330,7 @@ impl<'a> Libraries<'a> {
 
     /// Where a symbol array starting at `from` ends: at the first library name, library array
     /// or root at or after `from`, or at the first other non-empty symbol array after it (the
-    /// root if none). With `from` 0, the lowest address the table refers to.
+    /// root if none).
     fn next_start(&self, from: u32) -> u32 {
         let v = self.view;
         let mut next = self.root;
