@@ -8,6 +8,9 @@
 #define RTLD_DEFAULT ((void *)0)
 #define RTLD_NEXT ((void *)-1)
 
+/* A link-map namespace (dlinfo RTLD_DI_LMID); there is one, LM_ID_BASE. */
+typedef long int Lmid_t;
+
 /*
  Relocations may be performed lazily (wasm binds eagerly; accepted for compatibility).
  */
@@ -37,6 +40,62 @@
  The library is never unloaded, not even by its last `dlclose`.
  */
 #define RTLD_NODELETE 4096
+
+/*
+ `dlinfo` request: the link-map namespace of the handle (`Lmid_t`; always `LM_ID_BASE`).
+ */
+#define RTLD_DI_LMID 1
+
+/*
+ `dlinfo` request: the handle's `struct link_map *` (`<link.h>`).
+ */
+#define RTLD_DI_LINKMAP 2
+
+/*
+ `dlinfo` request: copy the directory the library was loaded from into the `char *`
+ argument (room for `PATH_MAX` bytes).
+ */
+#define RTLD_DI_ORIGIN 6
+
+/*
+ `dladdr1` flag: `*extra_info` becomes the object's `struct link_map *`.
+ */
+#define RTLD_DL_LINKMAP 2
+
+/*
+ `dladdr1` flag: `*extra_info` becomes the symbol's ELF symbol-table entry, which wasm
+ modules do not have: always NULL.
+ */
+#define RTLD_DL_SYMENT 1
+
+/*
+ The one link-map namespace (`Lmid_t`).
+ */
+#define LM_ID_BASE 0
+
+/*
+ What `dladdr` reports (glibc's `Dl_info`, POSIX 2024's `Dl_info_t`).
+ */
+typedef struct Dl_info {
+  /*
+   Name of the object the address is in (the main program is `"main"`).
+   */
+  const char *dli_fname;
+  /*
+   Where the object's data was placed (NULL for the main program and for libraries linked
+   into the component).
+   */
+  void *dli_fbase;
+  /*
+   The exported symbol at the address (a function) or nearest before it (data); NULL if
+   none.
+   */
+  const char *dli_sname;
+  /*
+   That symbol's value; NULL if none.
+   */
+  void *dli_saddr;
+} Dl_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,11 +146,47 @@ int dlclose(void *handle);
  */
 char *dlerror(void);
 
+/*
+ Fills `*info` with the loaded object `addr` is in (a function pointer or a data address)
+ and the nearest exported symbol. Returns nonzero on success, 0 if no loaded object
+ contains `addr` (`dlerror` says why). The strings stay valid until the object is unloaded.
+ glibc: <https://man7.org/linux/man-pages/man3/dladdr.3.html>.
+
+ # Safety
+ `info` must be NULL or point to a writable `Dl_info`.
+ */
+int dladdr(const void *addr, struct Dl_info *info);
+
+/*
+ `dladdr`, and with `flags` `RTLD_DL_LINKMAP` the object's `struct link_map *` in
+ `*extra_info` (`RTLD_DL_SYMENT`: NULL, wasm modules have no ELF symbol entries).
+
+ # Safety
+ `info` must be NULL or point to a writable `Dl_info`; with nonzero `flags`, `extra_info`
+ must be NULL or point to a writable `void *`.
+ */
+int dladdr1(const void *addr, struct Dl_info *info, void **extra_info, int flags);
+
+/*
+ Information about a loaded object: `RTLD_DI_LINKMAP` (`*(struct link_map **)arg`),
+ `RTLD_DI_ORIGIN` (its directory, copied to `arg`), `RTLD_DI_LMID` (`*(Lmid_t *)arg`, always
+ `LM_ID_BASE`). Returns 0, or -1 for a bad handle or an unsupported request (`dlerror` says
+ which). glibc: <https://man7.org/linux/man-pages/man3/dlinfo.3.html>.
+
+ # Safety
+ `arg` must be NULL or point to what the request writes: a `struct link_map *`, a `long`,
+ or `PATH_MAX` bytes.
+ */
+int dlinfo(void *handle, int request, void *arg);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
 
 #endif  /* _DLFCN_H */
+
+/* POSIX 2024's name for it. */
+typedef Dl_info Dl_info_t;
 
 /* wasm has no return addresses, so dlsym(RTLD_NEXT, ...) learns who is asking from the
  * caller's own __dso_handle, which the linker defines in every module. Define

@@ -74,6 +74,12 @@ pub enum ErrorKind {
     TooManyLibraries,
     /// `dl*` called from inside the loader itself (e.g. by a host callback).
     Reentrant,
+    /// `dladdr`: no loaded object contains the address.
+    NoObject { addr: usize },
+    /// `dlinfo`: a request this libdl does not implement.
+    DlinfoRequest { request: i32 },
+    /// A NULL pointer where a `dl*` function writes its answer.
+    InvalidArgument { what: &'static str },
 }
 
 /// Names longer than this are shortened in messages (a 64 KiB symbol name would otherwise be
@@ -262,6 +268,9 @@ templates! {
     NameTooLong: "file name too long ($d bytes)",
     TooManyLibraries: "too many libraries loaded",
     Reentrant: "dynamic linker called re-entrantly",
+    NoObject: "no loaded object contains address 0x$x",
+    DlinfoRequest: "unsupported dlinfo request $d",
+    InvalidArgument: "invalid argument: $a",
 }
 
 /// Whether every `$` in `t` starts a code [`DlError::write`] knows, and `t` is ASCII.
@@ -327,6 +336,9 @@ fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
         ErrorKind::NameTooLong { .. } => Line::NameTooLong as usize,
         ErrorKind::TooManyLibraries => Line::TooManyLibraries as usize,
         ErrorKind::Reentrant => Line::Reentrant as usize,
+        ErrorKind::NoObject { .. } => Line::NoObject as usize,
+        ErrorKind::DlinfoRequest { .. } => Line::DlinfoRequest as usize,
+        ErrorKind::InvalidArgument { .. } => Line::InvalidArgument as usize,
     };
     let (line, n, a, b) = match *kind {
         // The host lines are in `HostErrorCode` order (checked at build time).
@@ -336,8 +348,12 @@ fn template(kind: &ErrorKind) -> (usize, usize, &'static str, &'static str) {
         ErrorKind::BadSection { section, error } => (line, error.offset, section, error.reason),
         ErrorKind::ImportKind { expected: a }
         | ErrorKind::Unsupported { what: a }
-        | ErrorKind::InvalidName { what: a } => (line, 0, a, ""),
-        ErrorKind::InvalidHandle { raw: n } | ErrorKind::NameTooLong { len: n } => (line, n, "", ""),
+        | ErrorKind::InvalidName { what: a }
+        | ErrorKind::InvalidArgument { what: a } => (line, 0, a, ""),
+        ErrorKind::InvalidHandle { raw: n } | ErrorKind::NameTooLong { len: n } | ErrorKind::NoObject { addr: n } => {
+            (line, n, "", "")
+        }
+        ErrorKind::DlinfoRequest { request } => (line, request as u32 as usize, "", ""),
         // `{:#x}` of a negative `i32` shows its two's complement bits.
         ErrorKind::InvalidMode { mode } => (line, mode as u32 as usize, "", ""),
         _ => (line, 0, "", ""),
@@ -403,6 +419,9 @@ mod tests {
             (ErrorKind::NameTooLong { len: 5000 }, "l: file name too long (5000 bytes)"),
             (ErrorKind::TooManyLibraries, "l: too many libraries loaded"),
             (ErrorKind::Reentrant, "l: dynamic linker called re-entrantly"),
+            (ErrorKind::NoObject { addr: 0xff }, "l: no loaded object contains address 0xff"),
+            (ErrorKind::DlinfoRequest { request: 99 }, "l: unsupported dlinfo request 99"),
+            (ErrorKind::InvalidArgument { what: "w" }, "l: invalid argument: w"),
         ];
         for &(kind, want) in cases {
             let e = DlError::import(kind, "l", "m", "n");

@@ -19,6 +19,21 @@ pub const RTLD_GLOBAL: c_int = 256;
 /// The library is never unloaded, not even by its last `dlclose`.
 pub const RTLD_NODELETE: c_int = 4096;
 
+/// `dlinfo` request: the link-map namespace of the handle (`Lmid_t`; always `LM_ID_BASE`).
+pub const RTLD_DI_LMID: c_int = 1;
+/// `dlinfo` request: the handle's `struct link_map *` (`<link.h>`).
+pub const RTLD_DI_LINKMAP: c_int = 2;
+/// `dlinfo` request: copy the directory the library was loaded from into the `char *`
+/// argument (room for `PATH_MAX` bytes).
+pub const RTLD_DI_ORIGIN: c_int = 6;
+/// `dladdr1` flag: `*extra_info` becomes the object's `struct link_map *`.
+pub const RTLD_DL_LINKMAP: c_int = 2;
+/// `dladdr1` flag: `*extra_info` becomes the symbol's ELF symbol-table entry, which wasm
+/// modules do not have: always NULL.
+pub const RTLD_DL_SYMENT: c_int = 1;
+/// The one link-map namespace (`Lmid_t`).
+pub const LM_ID_BASE: c_int = 0;
+
 bitflags::bitflags! {
     /// A validated `dlopen` mode.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]

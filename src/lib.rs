@@ -39,6 +39,7 @@ mod hash;
 pub mod host;
 mod index;
 pub mod linker;
+pub mod linkmap;
 pub mod linktime;
 #[cfg(any(test, feature = "model"))]
 pub mod model;

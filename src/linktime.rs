@@ -319,6 +319,11 @@ impl<'a> Libraries<'a> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// The address of the root record (wit-component places every library's data above it).
+    pub fn root(&self) -> u32 {
+        self.root
+    }
+
     /// Number of library records.
     pub fn len(&self) -> usize {
         self.count as usize

@@ -10,7 +10,7 @@ use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 #[cfg(not(feature = "runtime-loader"))]
 use crate::host::NoLoader as SysHost;
-use crate::linker::{Linker, Scope, SearchEnv};
+use crate::linker::{AddrInfo, Linker, Scope, SearchEnv};
 #[cfg(feature = "runtime-loader")]
 use crate::loader::WitHost as SysHost;
 use alloc::boxed::Box;
@@ -179,6 +179,41 @@ pub fn close(handle: usize) -> Result<(), DlError> {
         })?;
     }
     Ok(())
+}
+
+/// `dladdr(addr)`: the loaded object (and symbol) `addr` is in.
+pub fn addr(addr: usize) -> Result<AddrInfo, DlError> {
+    extern "C" {
+        /// Where the heap starts, after all static data (wasm-ld defines it for the program;
+        /// wit-component for the libraries of a component, `GOT.mem.__heap_base`).
+        static __heap_base: u8;
+    }
+    // Only the address is taken (`addr_of!` makes no reference).
+    let heap_base = core::ptr::addr_of!(__heap_base) as usize as u32;
+    with_linker(|l| l.addr(addr as u32, heap_base).ok_or_else(|| DlError::new(ErrorKind::NoObject { addr })))
+}
+
+/// What `dlinfo` answers.
+pub enum Dlinfo {
+    Lmid,
+    LinkMap(*const crate::linkmap::link_map),
+    /// The library's directory: its bytes, which stay valid while the library is loaded
+    /// (a part of its name).
+    Origin(*const u8, usize),
+}
+
+/// `dlinfo(handle, request)`.
+pub fn info(handle: usize, request: c_int) -> Result<Dlinfo, DlError> {
+    use crate::flags::{RTLD_DI_LINKMAP, RTLD_DI_LMID, RTLD_DI_ORIGIN};
+    with_linker(|l| {
+        let origin = l.origin(handle)?;
+        Ok(match request {
+            RTLD_DI_LMID => Dlinfo::Lmid,
+            RTLD_DI_LINKMAP => Dlinfo::LinkMap(l.link_map(handle)?),
+            RTLD_DI_ORIGIN => Dlinfo::Origin(origin.as_ptr(), origin.len()),
+            request => return Err(DlError::new(ErrorKind::DlinfoRequest { request })),
+        })
+    })
 }
 
 /// Registers [`run_exit_destructors`] with libc's `atexit`, once.

@@ -380,6 +380,14 @@ impl SymbolTable {
         }
     }
 
+    /// Calls `f` with every symbol (indexing the table first); what `f` returns replaces the
+    /// symbol (a value it resolved is cached).
+    pub fn each(&self, mut f: impl FnMut(&[u8], Symbol) -> Symbol) {
+        for e in &self.entries().entries {
+            e.sym.set(f(Self::name_of(&self.names, e), e.sym.get()));
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries().entries.len()
     }

@@ -1,19 +1,29 @@
-//! `include/dlfcn.h` must be exactly what `build.rs` generates with cbindgen.
-//! `UPDATE_DLFCN_H=1 cargo test --test header` rewrites the committed copy.
+//! `include/dlfcn.h` and `include/link.h` must be exactly what `build.rs` generates with
+//! cbindgen. `UPDATE_DLFCN_H=1 cargo test --test header` rewrites the committed copies.
 
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/dlfcn.h"));
+const GENERATED_LINK_H: &str = include_str!(concat!(env!("OUT_DIR"), "/link.h"));
+
+fn check_committed(name: &str, generated: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("include").join(name);
+    if std::env::var_os("UPDATE_DLFCN_H").is_some() {
+        std::fs::write(&path, generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "include/{name} is stale: run `UPDATE_DLFCN_H=1 cargo test --test header` and commit it"
+    );
+}
 
 #[test]
 fn committed_header_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/dlfcn.h");
-    if std::env::var_os("UPDATE_DLFCN_H").is_some() {
-        std::fs::write(path, GENERATED).unwrap();
-    }
-    let committed = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        committed == GENERATED,
-        "include/dlfcn.h is stale: run `UPDATE_DLFCN_H=1 cargo test --test header` and commit it"
-    );
+    check_committed("dlfcn.h", GENERATED);
+}
+
+#[test]
+fn committed_link_h_is_current() {
+    check_committed("link.h", GENERATED_LINK_H);
 }
 
 #[test]
@@ -23,6 +33,8 @@ fn header_declares_the_posix_interface() {
         "void *dlsym(void *handle, const char *symbol);",
         "int dlclose(void *handle);",
         "char *dlerror(void);",
+        "int dladdr(const void *addr, struct Dl_info *info);",
+        "int dlinfo(void *handle, int request, void *arg);",
     ] {
         assert!(GENERATED.contains(decl), "dlfcn.h lacks `{decl}`:\n{GENERATED}");
     }

@@ -207,6 +207,23 @@ fn main_program_interposes_on_weak_definitions() {
     s.run("interpose.wasm", &[], &[]).expect(&expected("interpose.expected"));
 }
 
+/// dladdr, dladdr1 and dlinfo, against glibc's transcript (issue 11).
+#[test]
+fn dladdr_and_dlinfo() {
+    let s = Scratch::new("addr");
+    s.side_module("libaddr_dep.c", "plugins/libaddr_dep.so", &[]);
+    s.side_module("libaddr.c", "plugins/libaddr.so", &["-Lplugins", "-laddr_dep"]);
+    s.add_runtime_path("plugins/libaddr.so", &["$ORIGIN"]);
+    s.side_module("libaddr2.c", "plugins/libaddr2.so", &[]);
+    s.native("runtime", "libaddr_dep.c", "plugins/libaddr_dep.so");
+    s.native_with("runtime", "libaddr.c", "plugins/libaddr.so", &["-Lplugins", "-laddr_dep", "-Wl,-rpath,$ORIGIN"]);
+    s.native("runtime", "libaddr2.c", "plugins/libaddr2.so");
+    s.native("runtime", "addr.c", "addr");
+    s.run_native("addr").expect(&expected("addr.expected"));
+    s.program("addr.c", "addr.wasm", &["-rdynamic"]);
+    s.run("addr.wasm", &[], &[]).expect(&expected("addr.expected"));
+}
+
 #[test]
 fn thread_local_storage_is_refused_or_works() {
     let s = Scratch::new("tls");

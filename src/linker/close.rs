@@ -94,6 +94,7 @@ impl<H: Host> Linker<H> {
             // library under one of them since).
             self.discard(h, false);
         }
+        self.relink();
     }
 
     /// Records a `__cxa_atexit(func, arg, dso)` made by a side module; `false` if `dso` is not

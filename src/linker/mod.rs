@@ -9,6 +9,7 @@
 //! C layer calls them after releasing the linker, so a constructor may itself call `dlopen`.
 
 mod close;
+mod info;
 mod load;
 mod names;
 mod scope;
@@ -24,6 +25,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 pub use close::Closing;
+pub use info::AddrInfo;
 pub use scope::Scope;
 
 /// Longest file name `dlopen` accepts (Linux's `PATH_MAX`, including the NUL).
@@ -73,6 +75,8 @@ pub struct Library<H: Host> {
     pub state: LibState,
     /// `__cxa_atexit` registrations made by this library: (function slot, argument).
     pub atexit: Vec<(u32, u32)>,
+    /// What `dladdr` and `dlinfo` handed out for it, once they have.
+    info: Option<alloc::boxed::Box<info::Info>>,
 }
 
 impl<H: Host> Library<H> {
@@ -98,6 +102,7 @@ impl<H: Host> Library<H> {
             nodelete: false,
             state: LibState::Loading,
             atexit: Vec::new(),
+            info: None,
         }
     }
 }
@@ -131,6 +136,14 @@ pub struct Linker<H: Host> {
     /// Table index of the `__cxa_atexit` side modules are bound to (libdl's own, so that
     /// their destructors run at `dlclose`); 0 leaves the import to the main program.
     cxa_atexit_slot: u32,
+    /// Live libraries (the main program first) in the order they were created: the link map's
+    /// order.
+    load_order: Vec<Handle>,
+    /// Whether `dlinfo` has handed out link maps (which are then kept linked).
+    maps_out: bool,
+    /// Values at or above this in a link-time table may be data addresses: the table's root,
+    /// below all link-time libraries' data (0 without a table).
+    static_floor: u32,
 }
 
 /// Environment the search order depends on, read by the C layer.
@@ -151,6 +164,9 @@ impl<H: Host> Linker<H> {
             linktime: None,
             cxa_atexit_slot: 0,
             free_slots: Vec::new(),
+            load_order: Vec::new(),
+            maps_out: false,
+            static_floor: 0,
         }
     }
 
@@ -196,6 +212,7 @@ impl<H: Host> Linker<H> {
     pub(crate) fn discard(&mut self, h: Handle, named: bool) {
         if let Some(lib) = self.libs.remove(h) {
             remove_handle(&mut self.ready_order, h);
+            remove_handle(&mut self.load_order, h);
             if named {
                 self.by_name.remove(&lib.name);
             }
@@ -255,12 +272,14 @@ impl<H: Host> Linker<H> {
     fn insert(&mut self, lib: Library<H>) -> Result<Handle, DlError> {
         let h = self.libs.insert(lib).map_err(|lib| DlError::at(ErrorKind::TooManyLibraries, &lib.name))?;
         self.libs.get_mut(h).expect("just inserted").group.push(h);
+        self.load_order.push(h);
         Ok(h)
     }
 
     /// Serves `dlopen` from the library table of a component linked with
     /// `wasm-tools component link --dl-openable` (see [`crate::linktime`]).
     pub fn set_linktime(&mut self, table: Result<Libraries<'static>, ParseError>) {
+        self.static_floor = table.as_ref().map_or(0, |t| t.root());
         self.linktime = Some(table);
     }
 
@@ -280,10 +299,11 @@ impl<H: Host> Linker<H> {
             let h =
                 self.find_or_load(name, ".", &[], env, None).map_err(|_| DlError::at(ErrorKind::NotLoaded, name))?;
             self.add_reference(h, flags);
+            self.relink();
             return Ok(Opened { handle: h, init: Vec::new() });
         }
         let mut txn = load::Txn::default();
-        match self.find_or_load(name, ".", &[], env, Some(&mut txn)) {
+        let opened = match self.find_or_load(name, ".", &[], env, Some(&mut txn)) {
             Ok(h) => {
                 self.complete_groups(&txn);
                 self.add_reference(h, flags);
@@ -293,7 +313,9 @@ impl<H: Host> Linker<H> {
                 self.rollback(txn);
                 Err(e)
             }
-        }
+        };
+        self.relink();
+        opened
     }
 
     /// One more explicit reference to a loaded library, applying `RTLD_GLOBAL` (promotion of

@@ -14,6 +14,17 @@ use crate::host::{ExportValue, Host};
 use crate::symbols::{Key, Symbol};
 use alloc::vec::Vec;
 
+/// The C value of `lib`'s export `name` (a symbol of kind `sym` not resolved yet), asked of
+/// the host: a function's table slot, or a datum's address.
+#[inline(never)]
+pub(super) fn export_value<H: Host>(host: &mut H, lib: &super::Library<H>, name: &[u8], sym: Symbol) -> Option<u32> {
+    match (sym, host.export_value(lib.instance.as_ref()?, crate::text::utf8(name)?)?) {
+        (Symbol::Func(_), ExportValue::FuncSlot(slot)) => Some(slot),
+        (Symbol::Data(_), ExportValue::GlobalI32(v)) => Some(lib.mem_base.wrapping_add(v as u32)),
+        _ => None,
+    }
+}
+
 /// What `dlsym` was asked to search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -47,12 +58,7 @@ impl<H: Host> Linker<H> {
             return Some(v);
         }
         let lib = self.libs.get(h)?;
-        let name_str = crate::text::utf8(name)?;
-        let value = match (sym, self.host.export_value(lib.instance.as_ref()?, name_str)?) {
-            (Symbol::Func(_), ExportValue::FuncSlot(slot)) => slot,
-            (Symbol::Data(_), ExportValue::GlobalI32(v)) => lib.mem_base.wrapping_add(v as u32),
-            _ => return None,
-        };
+        let value = export_value(&mut self.host, lib, name, sym)?;
         lib.symbols.resolve(name, value);
         Some(value)
     }

@@ -174,8 +174,13 @@ impl Scratch {
     /// The C tests whose behaviour glibc has are run natively first, against the same
     /// transcript, so the expected output is glibc's and not ours.
     pub fn native(&self, dir: &str, src: &str, out: &str) {
+        self.native_with(dir, src, out, &[]);
+    }
+
+    /// [`Scratch::native`] with extra compiler flags (e.g. `-L. -lfoo -Wl,-rpath,$ORIGIN`).
+    pub fn native_with(&self, dir: &str, src: &str, out: &str, extra: &[&str]) {
         let native = self.path("native");
-        std::fs::create_dir_all(&native).unwrap();
+        std::fs::create_dir_all(native.join(out).parent().unwrap()).unwrap();
         let src = source_in(dir, src);
         let mut cmd = Command::new("cc");
         cmd.arg("-O1").arg(format!("-I{}", root().join("tests/c").display())).arg(&src).args(["-o", out]);
@@ -184,6 +189,7 @@ impl Scratch {
         } else {
             cmd.args(["-rdynamic", "-ldl"]);
         }
+        cmd.args(extra);
         let built = cmd.current_dir(&native).output().expect("run cc");
         assert!(built.status.success(), "cc {src:?} failed:\n{}", String::from_utf8_lossy(&built.stderr));
     }
