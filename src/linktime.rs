@@ -49,6 +49,11 @@
 use crate::reader::ParseError;
 use core::marker::PhantomData;
 
+/// The table name of the list `bin/wasm32-wasip2-link` adds of the objects a program starts
+/// with: exports named after them, whose values (in increasing order) give their order, the
+/// main program first. Not a library `dlopen` finds.
+pub const STARTUP: &[u8] = b"__wasm_libdl_startup.so";
+
 /// Size of the root record.
 pub const ROOT_SIZE: u32 = 8;
 /// Size of one library record.

@@ -86,7 +86,7 @@ pub struct AddrInfo {
 }
 
 /// Sorts in place (heapsort: a few dozen bytes of code where `sort_unstable` is kilobytes).
-fn sort(v: &mut [u64]) {
+pub(super) fn sort(v: &mut [u64]) {
     fn sift(v: &mut [u64], mut root: usize, end: usize) {
         loop {
             let mut child = 2 * root + 1;

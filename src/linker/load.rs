@@ -63,8 +63,9 @@ impl<H: Host> Linker<H> {
         origin: &str,
         runpath: &[&str],
         env: SearchEnv<'_>,
+        adopt: bool,
     ) -> Result<Result<Handle, Vec<String>>, DlError> {
-        if let Some(h) = self.adopt_linktime(name)? {
+        if let Some(h) = self.adopt_linktime(name, adopt)? {
             return Ok(Ok(h));
         }
         if let Some(h) = self.by_name.get(name) {
@@ -74,11 +75,12 @@ impl<H: Host> Linker<H> {
         Ok(ids.iter().find_map(|c| self.by_name.get(c)).ok_or(ids))
     }
 
-    /// The entry for a library of the link-time table, created on first use. Such a library
-    /// was instantiated (constructors included) with the component and can never be
+    /// The entry for a library of the link-time table, created on first use (`adopt`; a
+    /// library not adopted yet is not loaded for `RTLD_NOLOAD`, as in runtime mode). Such a
+    /// library was instantiated (constructors included) with the component and can never be
     /// unloaded: it is `RTLD_NODELETE`, and its local scope is itself (the table records no
     /// dependencies).
-    fn adopt_linktime(&mut self, name: &str) -> Result<Option<Handle>, DlError> {
+    fn adopt_linktime(&mut self, name: &str, adopt: bool) -> Result<Option<Handle>, DlError> {
         // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
         // the others leave this code out.
         if cfg!(all(target_arch = "wasm32", not(feature = "linktime"))) {
@@ -94,12 +96,15 @@ impl<H: Host> Linker<H> {
                 ))
             }
         };
-        let Ok(entry) = table.find(name.as_bytes()) else {
+        let Some(entry) = table.find(name.as_bytes()).ok().filter(|e| !e.name.is(crate::linktime::STARTUP)) else {
             return Ok(None);
         };
         let lib_name = entry.name.with(crate::text::lossy);
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
+        }
+        if !adopt {
+            return Ok(None);
         }
         let symbols = SymbolTable::from_resolved(entry.symbols());
         let mut lib = Library::new(lib_name.clone(), symbols);
@@ -108,6 +113,28 @@ impl<H: Host> Linker<H> {
         self.ready_order.push(h);
         self.by_name.insert(lib_name, h);
         Ok(Some(h))
+    }
+
+    /// Adopts what the link-time table's [`crate::linktime::STARTUP`] list names, the program
+    /// as it started: its first entry is the main program `main` (whose symbols it gives),
+    /// the others are libraries loaded with it, global, in that order.
+    pub(super) fn adopt_startup(&mut self, main: Handle) {
+        let Some(Ok(table)) = self.linktime else { return };
+        let Ok(list) = table.find(crate::linktime::STARTUP) else { return };
+        let entries: Vec<crate::linktime::Symbol<'_>> = list.symbols().collect();
+        let mut order: Vec<u64> = entries.iter().enumerate().map(|(i, s)| u64::from(s.value) << 32 | i as u64).collect();
+        super::info::sort(&mut order);
+        for (k, &key) in order.iter().enumerate() {
+            let name = entries[key as u32 as usize].name.with(crate::text::lossy);
+            if k == 0 {
+                if let (Ok(entry), Some(lib)) = (table.find(name.as_bytes()), self.libs.get_mut(main)) {
+                    lib.symbols = SymbolTable::from_resolved(entry.symbols());
+                }
+                self.by_name.insert(name, main);
+            } else if let Ok(Some(h)) = self.adopt_linktime(&name, true) {
+                self.make_global(h);
+            }
+        }
     }
 
     /// The library `name` refers to: one loaded before (by name, or by file: a symlink or
@@ -121,7 +148,7 @@ impl<H: Host> Linker<H> {
         env: SearchEnv<'_>,
         txn: Option<&mut Txn<H::Cell>>,
     ) -> Result<Handle, DlError> {
-        let ids = match self.find_loaded(name, origin, runpath, env)? {
+        let ids = match self.find_loaded(name, origin, runpath, env, txn.is_some())? {
             Ok(h) => return Ok(h),
             Err(ids) => ids,
         };

@@ -265,6 +265,7 @@ impl<H: Host> Linker<H> {
         let h = self.insert(lib)?;
         self.global_scope.push(h);
         self.main = Some(h);
+        self.adopt_startup(h);
         Ok(h)
     }
 
