@@ -49,9 +49,11 @@
 use crate::reader::ParseError;
 use core::marker::PhantomData;
 
-/// The table name of the list `bin/wasm32-wasip2-link` adds of the objects a program starts
-/// with: exports named after them, whose values (in increasing order) give their order, the
-/// main program first. Not a library `dlopen` finds.
+/// The table name of the library `bin/wasm32-wasip2-link` adds to describe the link
+/// (`scripts/link-info.py` writes it). Its exports: `s\0NAME` for each object the program
+/// starts with, values ascending in global-scope order (the main program first); `g\0NAME\0SYM`,
+/// the address of a cell holding the GOT slot of NAME's function SYM. Not a library `dlopen`
+/// finds.
 pub const STARTUP: &[u8] = b"__wasm_libdl_startup.so";
 
 /// Size of the root record.
@@ -324,6 +326,11 @@ impl<'a> Libraries<'a> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// The word at `address` (a GOT cell of [`STARTUP`]), if it is in the view.
+    pub fn cell(&self, address: u32) -> Option<u32> {
+        self.view.read(address).map(u32::from_le_bytes)
+    }
+
     /// The address of the root record (wit-component places every library's data above it).
     pub fn root(&self) -> u32 {
         self.root
@@ -384,15 +391,20 @@ pub fn parse_table(mem: &[u8], base: u32, root: u32) -> Result<Libraries<'_>, Pa
 /// own that nothing else uses: memory the Rust abstract machine does not manage, so its
 /// provenance counts as exposed (`core::ptr::with_exposed_provenance`).
 ///
+/// `static_end` is where the program's static data ends (`__heap_base`): the memory below it
+/// is read too, for the GOT cells of [`STARTUP`] ([`Libraries::cell`]), which its
+/// constructor writes when the component starts, before any of this runs.
+///
 /// What holds for any table: every read is at an address the table names, below the end of
-/// the root (so inside linear memory: no trap); it copies bytes out, or lends them to one
-/// comparison or copy ([`Name::with`]); nothing is written. A table whose records name
-/// memory outside its own data segment (which wit-component never writes) would have those
-/// bytes read as names and values: missing or wrong libraries and symbols, not a crash.
-pub unsafe fn read_table(root: *const Root) -> Result<Libraries<'static>, ParseError> {
+/// the root or `static_end` (so inside linear memory: no trap); it copies bytes out, or lends
+/// them to one comparison or copy ([`Name::with`]); nothing is written. A table whose records
+/// name memory outside its own data segment (which wit-component never writes) would have
+/// those bytes read as names and values: missing or wrong libraries and symbols, not a crash.
+pub unsafe fn read_table(root: *const Root, static_end: u32) -> Result<Libraries<'static>, ParseError> {
     let root_addr = root as usize as u32;
-    // The memory below the end of the root record (address 0 is never part of the table).
-    let end = root_addr.saturating_add(ROOT_SIZE);
+    // The memory below the end of the root record or of the static data, whichever is
+    // further (address 0 is never part of the table).
+    let end = root_addr.saturating_add(ROOT_SIZE).max(static_end);
     let start = core::ptr::with_exposed_provenance::<u8>(1);
     let view = View { start, base: 1, len: end.saturating_sub(1), mem: PhantomData };
     Libraries::parse(view, root_addr)

@@ -79,7 +79,9 @@ fn new_linker() -> Linker<SysHost> {
         }
         // SAFETY: wit-component gives this address a `Root` and, below it, the immutable
         // table the root describes (`read_table`'s contract); `addr_of!` makes no reference.
-        linker.set_linktime(unsafe { crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries)) });
+        linker.set_linktime(unsafe {
+            crate::linktime::read_table(core::ptr::addr_of!(__wasm_libdl_libraries), heap_base())
+        });
     }
     linker
 }
@@ -181,16 +183,19 @@ pub fn close(handle: usize) -> Result<(), DlError> {
     Ok(())
 }
 
-/// `dladdr(addr)`: the loaded object (and symbol) `addr` is in.
-pub fn addr(addr: usize) -> Result<AddrInfo, DlError> {
+/// Where the heap starts, after all static data (wasm-ld defines `__heap_base` for the
+/// program; wit-component for the libraries of a component, `GOT.mem.__heap_base`).
+fn heap_base() -> u32 {
     extern "C" {
-        /// Where the heap starts, after all static data (wasm-ld defines it for the program;
-        /// wit-component for the libraries of a component, `GOT.mem.__heap_base`).
         static __heap_base: u8;
     }
     // Only the address is taken (`addr_of!` makes no reference).
-    let heap_base = core::ptr::addr_of!(__heap_base) as usize as u32;
-    with_linker(|l| l.addr(addr as u32, heap_base).ok_or_else(|| DlError::new(ErrorKind::NoObject { addr })))
+    core::ptr::addr_of!(__heap_base) as usize as u32
+}
+
+/// `dladdr(addr)`: the loaded object (and symbol) `addr` is in.
+pub fn addr(addr: usize) -> Result<AddrInfo, DlError> {
+    with_linker(|l| l.addr(addr as u32, heap_base()).ok_or_else(|| DlError::new(ErrorKind::NoObject { addr })))
 }
 
 /// What `dlinfo` answers.

@@ -41,6 +41,19 @@ fn needed_dependency_is_bundled_and_shared() {
     expect_everywhere(&s, "deps.wasm", "deps.expected");
 }
 
+/// runtime/addr.c (dladdr, dladdr1, dlinfo) in link-time mode: the transcript differs from
+/// glibc's (and runtime mode's) only where docs/linktime.md says.
+#[test]
+fn dladdr_and_dlinfo() {
+    let s = Scratch::new("linktime_addr");
+    s.side_module("libaddr_dep.c", "plugins/libaddr_dep.so", &[]);
+    s.side_module("libaddr.c", "plugins/libaddr.so", &["-Lplugins", "-laddr_dep"]);
+    s.side_module("libaddr2.c", "plugins/libaddr2.so", &[]);
+    let libs = ["--dl-openable", "plugins/libaddr.so", "--dl-openable", "plugins/libaddr2.so"];
+    s.link_program("runtime", "addr.c", "addr.wasm", &[&["-rdynamic", "-DLINKTIME"], &libs[..]].concat());
+    expect_everywhere(&s, "addr.wasm", "addr.expected");
+}
+
 #[test]
 fn refcounts_same_handle_and_noload() {
     let s = Scratch::new("linktime_refs");

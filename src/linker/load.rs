@@ -52,6 +52,33 @@ enum Fill {
     Slot(u32),
 }
 
+/// Calls `f(rest, value)` for every export `TAG\0NAME\0rest` of the link description
+/// ([`STARTUP`]).
+///
+/// [`STARTUP`]: crate::linktime::STARTUP
+fn link_info(table: crate::linktime::Libraries<'_>, tag: u8, name: &[u8], mut f: impl FnMut(&[u8], u32)) {
+    let Ok(list) = table.find(crate::linktime::STARTUP) else { return };
+    for e in list.symbols() {
+        e.name.with(|n| {
+            let rest = n.strip_prefix(&[tag, 0]).and_then(|r| r.strip_prefix(name)).and_then(|r| r.strip_prefix(b"\0"));
+            if let Some(rest) = rest {
+                f(rest, e.value);
+            }
+        });
+    }
+}
+
+/// Gives the functions of link-time library `name` that have a GOT slot (`g` cells of the
+/// link description) that slot as their value, which `&f` inside the libraries evaluates to,
+/// in place of the slot of wit-component's table.
+fn got_slots(table: crate::linktime::Libraries<'_>, name: &[u8], symbols: &SymbolTable) {
+    link_info(table, b'g', name, |sym, cell| {
+        if let Some(slot) = table.cell(cell).filter(|&s| s != 0) {
+            symbols.resolve(sym, slot);
+        }
+    });
+}
+
 impl<H: Host> Linker<H> {
     /// A loaded library that `name` refers to, without loading anything: a library of the
     /// link-time table (exact name, then basename), or one loaded before under any of the ids
@@ -78,8 +105,9 @@ impl<H: Host> Linker<H> {
     /// The entry for a library of the link-time table, created on first use (`adopt`; a
     /// library not adopted yet is not loaded for `RTLD_NOLOAD`, as in runtime mode). Such a
     /// library was instantiated (constructors included) with the component and can never be
-    /// unloaded: it is `RTLD_NODELETE`, and its local scope is itself (the table records no
-    /// dependencies).
+    /// unloaded: it is `RTLD_NODELETE`. Its NEEDED libraries are adopted with it when the link
+    /// description ([`crate::linktime::STARTUP`]) records them; without one its local scope is
+    /// itself.
     fn adopt_linktime(&mut self, name: &str, adopt: bool) -> Result<Option<Handle>, DlError> {
         // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
         // the others leave this code out.
@@ -88,7 +116,7 @@ impl<H: Host> Linker<H> {
         }
         let table = match &self.linktime {
             None => return Ok(None),
-            Some(Ok(table)) => table,
+            Some(Ok(table)) => *table,
             Some(Err(error)) => {
                 return Err(DlError::at(
                     ErrorKind::BadSection { section: "link-time library table", error: *error },
@@ -104,14 +132,38 @@ impl<H: Host> Linker<H> {
             return Ok(Some(h));
         }
         if !adopt {
-            return Ok(None);
+            return Err(DlError::at(ErrorKind::NotLoaded, name));
         }
         let symbols = SymbolTable::from_resolved(entry.symbols());
-        let mut lib = Library::new(lib_name.clone(), symbols);
+        entry.name.with(|n| got_slots(table, n, &symbols));
+        // Known by the path it was opened with, if any, as in runtime mode (`dli_fname`,
+        // `l_name`, `RTLD_DI_ORIGIN`); the index keeps the name it was linked under.
+        let shown = if name.contains('/') { crate::search::normalize(name) } else { lib_name.clone() };
+        let mut lib = Library::new(shown, symbols);
         (lib.state, lib.nodelete) = (LibState::Ready, true);
         let h = self.insert(lib)?;
         self.ready_order.push(h);
         self.by_name.insert(lib_name, h);
+        // Its NEEDED libraries (`n` entries of the link description), adopted with it: its
+        // local scope is itself and them, breadth-first, as in runtime mode.
+        let (mut needed, mut order) = (Vec::new(), Vec::new());
+        entry.name.with(|n| {
+            link_info(table, b'n', n, |dep, at| {
+                order.push(u64::from(at) << 32 | needed.len() as u64);
+                needed.push(crate::text::lossy(dep));
+            })
+        });
+        super::info::sort(&mut order);
+        for dep in order.iter().map(|&k| &needed[k as u32 as usize]) {
+            if let Ok(Some(d)) = self.adopt_linktime(dep, true) {
+                let deps = &mut self.libs.get_mut(h).expect("live").deps;
+                if d != h && !deps.contains(&d) {
+                    deps.push(d);
+                }
+            }
+        }
+        let group = self.group_of(h);
+        self.libs.get_mut(h).expect("live").group = group;
         Ok(Some(h))
     }
 
@@ -121,14 +173,18 @@ impl<H: Host> Linker<H> {
     pub(super) fn adopt_startup(&mut self, main: Handle) {
         let Some(Ok(table)) = self.linktime else { return };
         let Ok(list) = table.find(crate::linktime::STARTUP) else { return };
-        let entries: Vec<crate::linktime::Symbol<'_>> = list.symbols().collect();
-        let mut order: Vec<u64> = entries.iter().enumerate().map(|(i, s)| u64::from(s.value) << 32 | i as u64).collect();
+        // `s\0NAME` entries: NAME is loaded at start; the values give the order.
+        let entries: Vec<crate::linktime::Symbol<'_>> =
+            list.symbols().filter(|s| s.name.with(|n| n.starts_with(b"s\0"))).collect();
+        let mut order: Vec<u64> =
+            entries.iter().enumerate().map(|(i, s)| u64::from(s.value) << 32 | i as u64).collect();
         super::info::sort(&mut order);
         for (k, &key) in order.iter().enumerate() {
-            let name = entries[key as u32 as usize].name.with(crate::text::lossy);
+            let name = entries[key as u32 as usize].name.with(|n| crate::text::lossy(&n[2..]));
             if k == 0 {
                 if let (Ok(entry), Some(lib)) = (table.find(name.as_bytes()), self.libs.get_mut(main)) {
                     lib.symbols = SymbolTable::from_resolved(entry.symbols());
+                    got_slots(table, name.as_bytes(), &lib.symbols);
                 }
                 self.by_name.insert(name, main);
             } else if let Ok(Some(h)) = self.adopt_linktime(&name, true) {

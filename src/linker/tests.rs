@@ -354,14 +354,19 @@ fn link_time_table_libraries() {
     let table = parse_table(REAL, REAL_BASE, REAL_ROOT).unwrap();
     let side_fn = table.find(b"libside.so").unwrap().symbol(b"side_fn").unwrap();
     l.set_linktime(Ok(table));
-    // Instantiated with the component: RTLD_NOLOAD finds it; a path finds it by basename.
-    let o = open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap();
+    // Instantiated with the component, but not loaded for the program until its first
+    // dlopen: RTLD_NOLOAD finds it only then; a path finds it by basename.
+    let e = open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::NotLoaded));
+    let o = open(&mut l, "libside.so", NOW).unwrap();
     assert!(o.init.is_empty(), "its constructors already ran");
+    assert_eq!(open(&mut l, "libside.so", RtldFlags::NOLOAD).unwrap().handle, o.handle);
     assert_eq!(open(&mut l, "/ext/libside.so", NOW).unwrap().handle, o.handle);
     assert_eq!(l.sym(Scope::Handle(raw(&o)), b"side_fn").unwrap(), side_fn);
     assert_eq!(l.sym(Scope::Handle(raw(&o)), b"nope").unwrap_err().to_string(), "libside.so: undefined symbol: nope");
     assert!(model.0.borrow().loads.is_empty(), "the runtime loader was never asked");
-    // Never unloaded: two closes balance two opens, a third is an error, the handle stays.
+    // Never unloaded: three closes balance three opens, a fourth is an error, the handle stays.
+    assert!(l.close(raw(&o)).unwrap().libs.is_empty());
     assert!(l.close(raw(&o)).unwrap().libs.is_empty());
     assert!(l.close(raw(&o)).unwrap().libs.is_empty());
     assert!(matches!(l.close(raw(&o)), Err(e) if matches!(e.kind(), ErrorKind::InvalidHandle { .. })));
