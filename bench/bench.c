@@ -4,7 +4,8 @@
  *
  *   bench PHASE [args]
  *     sym                 dlsym hit (random order over all names) at 100/1,000/10,000
- *                         exports, and dlsym miss
+ *                         exports, dlsym miss, and dladdr of 1,000 functions and data
+ *                         addresses (not in wit-component's libdl, built -DBENCH_NO_DLADDR)
  *     call                a call through a dlsym'd pointer vs through a pointer to a function
  *                         of the program itself
  *     open N REPS         REPS dlopen()s of libbig<N>.so, each timed alone (dlclose untimed)
@@ -18,6 +19,7 @@
  * Timing: CLOCK_MONOTONIC read twice per batch; a batch is long (milliseconds) because a
  * clock read costs microseconds under jco. Nothing here asserts a time.
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,6 +118,10 @@ static void time_dlsym(const char *label, void *h, char **names, int n, int ops,
     report(label, v, BATCHES);
 }
 
+#ifndef BENCH_NO_DLADDR
+static void phase_addr(void);
+#endif
+
 static void phase_sym(void) {
     static const int sizes[] = {100, 1000, 10000};
     const int ops = 30000;
@@ -133,7 +139,52 @@ static void phase_sym(void) {
             time_dlsym("dlsym_miss_10000", h, miss, n, ops, 0);
         }
     }
+#ifndef BENCH_NO_DLADDR
+    phase_addr();
+#endif
 }
+
+#ifndef BENCH_NO_DLADDR
+/* BATCHES timed batches of `ops` dladdr calls cycling over addrs; each must name the symbol
+ * at syms[i] (dladdr's answer is checked, so a wrong one is not timed as a fast one). */
+static void time_dladdr(const char *label, void **addrs, void **syms, int n, int ops) {
+    double v[MAX_BATCHES];
+    int k = 0;
+    for (int b = -1; b < BATCHES; b++) {
+        uintptr_t bad = 0;
+        uint64_t t0 = now_ns();
+        for (int i = 0; i < ops; i++, k++) {
+            Dl_info info;
+            bad |= !dladdr(addrs[k % n], &info) || info.dli_saddr != syms[k % n];
+        }
+        uint64_t t1 = now_ns();
+        if (bad) {
+            fprintf(stderr, "bench: %s: dladdr gave a wrong answer\n", label);
+            exit(1);
+        }
+        if (b >= 0) v[b] = (double)(t1 - t0) / ops;
+    }
+    report(label, v, BATCHES);
+}
+
+/* dladdr of 1,000 function pointers of libbig1000.so (exact symbols) and of addresses
+ * inside 1,000 data symbols of libdata1000.so, in random order. */
+static void phase_addr(void) {
+    enum { N = 1000 };
+    static void *addrs[N], *syms[N];
+    void *h = must_open("libbig1000.so", RTLD_NOW);
+    char **names = make_names("bfn_%d", N);
+    for (int i = 0; i < N; i++) addrs[i] = syms[i] = dlsym(h, names[i]);
+    time_dladdr("dladdr_func_1000", addrs, syms, N, 30000);
+    h = must_open("libdata1000.so", RTLD_NOW);
+    names = make_names("bdat_%d", N);
+    for (int i = 0; i < N; i++) {
+        syms[i] = dlsym(h, names[i]);
+        addrs[i] = (char *)syms[i] + 4;
+    }
+    time_dladdr("dladdr_data_1000", addrs, syms, N, 30000);
+}
+#endif
 
 /* Same shape as the generated bfn_0 (x * 3 + 0). */
 __attribute__((noinline)) unsigned local_fn(unsigned x) { return x * 3u + 0u; }

@@ -36,6 +36,8 @@ BENCH_C = os.path.join(HERE, "bench.c")
 LOOP_C = os.path.join(HERE, "loop.c")
 GEN = os.path.join(HERE, "gen.py")
 SIZES = (100, 1000, 10000)
+# dladdr rows: a library of this many functions (libbig) and one of this many data symbols.
+DLADDR_N = 1000
 SCALE_LIBS, SCALE_FUNCS = 1000, 10
 # A link-time component holds at most 1,000 core modules (wasm-tools) and 1,000 instances
 # (jco's transpiler; about 3 per library), so link-time columns scale to 320 libraries.
@@ -80,6 +82,15 @@ def build_libs():
         ):
             if stale(out, [c, GEN]):
                 jobs.append(cmd + [out])
+    # dladdr's data row: 1,000 exported arrays.
+    c = os.path.join(src, "data%d.c" % DLADDR_N)
+    gen.write(c, gen.data(DLADDR_N))
+    for out, cmd in (
+        (os.path.join(wasm, "libdata%d.so" % DLADDR_N), [CC, "-O1", "-fPIC", "-shared", c, "-o"]),
+        (os.path.join(native, "libdata%d.so" % DLADDR_N), ["gcc", "-O1", "-fPIC", "-shared", c, "-o"]),
+    ):
+        if stale(out, [c, GEN]):
+            jobs.append(cmd + [out])
     # Scale test: 1,000 small libraries. Native ones are compiled one by one; the wasm ones
     # are copies of one clang-built side module whose symbol names (fixed width, "s0000_")
     # are renamed in place: same length, so the binary stays valid, and 1,000 clang+wasm-ld
@@ -116,7 +127,7 @@ def build_programs():
     libdl_rt = os.path.join(ROOT, "build", "lib", "libdl.a")
     libdl_lt = os.path.join(ROOT, "build", "lib", "linktime-only", "libdl.so")
     wasm = os.path.join(B, "wasm")
-    big = [os.path.join(wasm, "libbig%d.so" % n) for n in SIZES]
+    big = [os.path.join(wasm, "libbig%d.so" % n) for n in SIZES] + [os.path.join(wasm, "libdata%d.so" % DLADDR_N)]
     small = [os.path.join(wasm, "libs%04d.so" % j) for j in range(SCALE_LIBS_LT)]
     tools = [BENCH_C, CC, LINK]
     progs = {
@@ -125,7 +136,7 @@ def build_programs():
         "loop.wasm": ([CC, "-O2", LOOP_C, "-o", os.path.join(B, "loop.wasm")], [LOOP_C, CC]),
     }
     for kind, extra, deps in (("lt", [], [libdl_lt]),
-                              ("wit", ["--builtin-libdl", "-DWASM_LIBDL_NO_DLSYM_MACRO"], [])):
+                              ("wit", ["--builtin-libdl", "-DWASM_LIBDL_NO_DLSYM_MACRO", "-DBENCH_NO_DLADDR"], [])):
         for suffix, libs in (("", big), ("_scale", small)):
             out = os.path.join(B, kind + suffix + ".wasm")
             cmd = [LINK, "-O2", BENCH_C, "-ldl", "-o", out] + extra
@@ -337,6 +348,8 @@ ROWS = [
     ("dlsym hit, 1,000 exports", "dlsym_hit_1000", "ns"),
     ("dlsym hit, 10,000 exports", "dlsym_hit_10000", "ns"),
     ("dlsym miss, 10,000 exports", "dlsym_miss_10000", "ns"),
+    ("dladdr, function, 1,000 symbols", "dladdr_func_1000", "ns"),
+    ("dladdr, data, 1,000 symbols", "dladdr_data_1000", "ns"),
     ("call via pointer to main's fn", "call_local", "ns"),
     ("call via dlsym'd pointer", "call_dlsym", "ns"),
     ("dlopen 100 exports (total)", "dlopen_100", "us"),
@@ -431,10 +444,12 @@ def report(results, notes, sz, gd):
     def r(x):
         return "%.2f" % x if x else "n/a"
     wt = results["rt/wt"]
-    final = "dlsym10k_vs_glibc=%s dlsym10k_vs_witdl=%s dlsym_miss_vs_glibc=%s call_ratio=%s link1k_vs_glibc=%s libdl_so_kib=%d rt_wt: dlsym10k_vs_glibc=%s dlsym_miss_vs_glibc=%s call_ratio=%s guest_debug=%.2f" % (
+    final = "dlsym10k_vs_glibc=%s dlsym10k_vs_witdl=%s dlsym_miss_vs_glibc=%s dladdr_func_vs_glibc=%s dladdr_data_vs_glibc=%s call_ratio=%s link1k_vs_glibc=%s libdl_so_kib=%d rt_wt: dlsym10k_vs_glibc=%s dlsym_miss_vs_glibc=%s call_ratio=%s guest_debug=%.2f" % (
         r(ratio(rt.get("dlsym_hit_10000"), g.get("dlsym_hit_10000"))),
         r(ratio(results["witdl/jco"].get("dlsym_hit_10000"), results["lt/jco"].get("dlsym_hit_10000"))),
         r(ratio(rt.get("dlsym_miss_10000"), g.get("dlsym_miss_10000"))),
+        r(ratio(rt.get("dladdr_func_1000"), g.get("dladdr_func_1000"))),
+        r(ratio(rt.get("dladdr_data_1000"), g.get("dladdr_data_1000"))),
         ("%.3f" % rt["call_ratio"][0]) if rt.get("call_ratio") else "n/a",
         r(ratio(rt.get("dlopen_guest_1000"), g.get("dlopen_1000"))),
         math.ceil(sz["libdl.so"] / 1024),

@@ -179,12 +179,22 @@ impl DlError {
         if name.len() > SHOWN_NAME_MAX {
             return DlError::write(ErrorKind::SymbolNotFound, scope, "", name);
         }
-        let mut t = Text::with_capacity(scope.len() + name.len() + 22);
+        // In the memory of the last error nobody read, if there is one (`DlError::recycle`):
+        // a miss in a loop then allocates nothing.
+        let mut inner = spare::take().unwrap_or_else(|| Box::new(Inner { kind: ErrorKind::Reentrant, text: String::new() }));
+        let mut t = Text::reusing(core::mem::take(&mut inner.text), scope.len() + name.len() + 22);
         if !scope.is_empty() {
             t.shown(scope.as_bytes()).str(": ");
         }
         t.str("undefined symbol: ").shown(name).str("\0");
-        DlError(Box::new(Inner { kind: ErrorKind::SymbolNotFound, text: t.into_string() }))
+        (inner.kind, inner.text) = (ErrorKind::SymbolNotFound, t.into_string());
+        DlError(inner)
+    }
+
+    /// Drops the error, keeping its memory for the next `dlsym` miss (`dlerror`'s state
+    /// calls this when a newer error replaces one that was never read).
+    pub fn recycle(self) {
+        spare::put(self.0);
     }
 
     /// Library `lib` could not be loaded because its dependency could not: `cause`.
@@ -216,6 +226,33 @@ impl DlError {
     /// [`DlError::message`] as the NUL-terminated string `dlerror` returns.
     pub fn into_c_message(self) -> alloc::vec::Vec<u8> {
         self.0.text.into_bytes()
+    }
+}
+
+/// One spare error, on wasm (one thread); elsewhere (host-side tests, which run threads)
+/// nothing is kept.
+mod spare {
+    use super::Inner;
+    use alloc::boxed::Box;
+
+    #[cfg(target_arch = "wasm32")]
+    struct Spare(core::cell::Cell<Option<Box<Inner>>>);
+    // SAFETY: wasm32-wasip2 programs have one thread.
+    #[cfg(target_arch = "wasm32")]
+    unsafe impl Sync for Spare {}
+    #[cfg(target_arch = "wasm32")]
+    static SPARE: Spare = Spare(core::cell::Cell::new(None));
+
+    pub(super) fn take() -> Option<Box<Inner>> {
+        #[cfg(target_arch = "wasm32")]
+        return SPARE.0.take();
+        #[cfg(not(target_arch = "wasm32"))]
+        None
+    }
+
+    pub(super) fn put(_inner: Box<Inner>) {
+        #[cfg(target_arch = "wasm32")]
+        SPARE.0.set(Some(_inner));
     }
 }
 

@@ -94,7 +94,9 @@ pub fn fail<T>(e: DlError, ret: T) -> T {
 
 #[inline(never)]
 fn set_error(e: DlError) {
-    STATE.error.set(Some(e));
+    if let Some(unread) = STATE.error.replace(Some(e)) {
+        unread.recycle();
+    }
 }
 
 pub fn take_error() -> *mut c_char {

@@ -17,9 +17,11 @@ impl Text {
         Text(String::new())
     }
 
-    /// An empty text with room for `n` bytes (one allocation for a text of known size).
-    pub fn with_capacity(n: usize) -> Self {
-        Text(String::with_capacity(n))
+    /// An empty text in `buf`'s memory (which it clears), with room for `n` bytes.
+    pub fn reusing(mut buf: String, n: usize) -> Self {
+        buf.clear();
+        buf.reserve(n);
+        Text(buf)
     }
 
     /// Appends `s`.
