@@ -127,6 +127,10 @@ int main(void) {
     CHECK(h2 != NULL);
     show_link_map(h2);
     void *self = dlopen(NULL, RTLD_NOW);
+    /* The main program's exported symbols, through its handle and RTLD_DEFAULT (link-time
+     * mode too). */
+    CHECK(dlsym(self, "main_func") == (void *)main_func && dlsym(self, "main_datum") == main_datum);
+    CHECK(dlsym(RTLD_DEFAULT, "main_func") == (void *)main_func);
     show_link_map(self);
 
     /* After the library is closed, its addresses are in no object. */
