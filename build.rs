@@ -54,17 +54,21 @@ fn main() {
     for f in ["src/capi.rs", "src/flags.rs", "src/linkmap.rs", "build.rs"] {
         println!("cargo:rerun-if-changed={f}");
     }
-    let link_h = cbindgen::Config {
+    // What both headers share: C, documented, usable from C++, no includes of cbindgen's own.
+    let base = |header: &str, guard: &str, after_includes: &str| cbindgen::Config {
         language: cbindgen::Language::C,
-        header: Some(LINK_H_HEADER.into()),
-        include_guard: Some("_LINK_H".into()),
+        header: Some(header.into()),
+        include_guard: Some(guard.into()),
         no_includes: true,
-        after_includes: Some(LINK_H_AFTER_INCLUDES.into()),
+        after_includes: Some(after_includes.into()),
         cpp_compat: true,
         documentation: true,
         documentation_style: cbindgen::DocumentationStyle::C,
-        export: cbindgen::ExportConfig { include: vec!["link_map".into()], ..Default::default() },
         ..Default::default()
+    };
+    let link_h = cbindgen::Config {
+        export: cbindgen::ExportConfig { include: vec!["link_map".into()], ..Default::default() },
+        ..base(LINK_H_HEADER, "_LINK_H", LINK_H_AFTER_INCLUDES)
     };
     cbindgen::Builder::new()
         .with_config(link_h)
@@ -73,17 +77,9 @@ fn main() {
         .expect("cbindgen: generating link.h")
         .write_to_file(out_dir.join("link.h"));
     let config = cbindgen::Config {
-        language: cbindgen::Language::C,
-        header: Some(HEADER.into()),
-        include_guard: Some("_DLFCN_H".into()),
-        no_includes: true,
-        after_includes: Some(AFTER_INCLUDES.into()),
         trailer: Some(TRAILER.into()),
-        cpp_compat: true,
-        documentation: true,
-        documentation_style: cbindgen::DocumentationStyle::C,
         usize_is_size_t: true,
-        ..Default::default()
+        ..base(HEADER, "_DLFCN_H", AFTER_INCLUDES)
     };
     cbindgen::Builder::new()
         .with_config(config)

@@ -73,24 +73,18 @@ def build_libs():
     for d in (src, wasm, native):
         os.makedirs(d, exist_ok=True)
     jobs = []
-    for n in SIZES:
-        c = os.path.join(src, "big%d.c" % n)
-        gen.write(c, gen.big(n))
-        for out, cmd in (
-            (os.path.join(wasm, "libbig%d.so" % n), [CC, "-O1", "-fPIC", "-shared", c, "-o"]),
-            (os.path.join(native, "libbig%d.so" % n), ["gcc", "-O1", "-fPIC", "-shared", c, "-o"]),
-        ):
+
+    def library(name, text):
+        """lib<name>.so from generated C, as a side module and natively (when stale)."""
+        c = os.path.join(src, name + ".c")
+        gen.write(c, text)
+        for out, cc in ((os.path.join(wasm, "lib%s.so" % name), CC), (os.path.join(native, "lib%s.so" % name), "gcc")):
             if stale(out, [c, GEN]):
-                jobs.append(cmd + [out])
-    # dladdr's data row: 1,000 exported arrays.
-    c = os.path.join(src, "data%d.c" % DLADDR_N)
-    gen.write(c, gen.data(DLADDR_N))
-    for out, cmd in (
-        (os.path.join(wasm, "libdata%d.so" % DLADDR_N), [CC, "-O1", "-fPIC", "-shared", c, "-o"]),
-        (os.path.join(native, "libdata%d.so" % DLADDR_N), ["gcc", "-O1", "-fPIC", "-shared", c, "-o"]),
-    ):
-        if stale(out, [c, GEN]):
-            jobs.append(cmd + [out])
+                jobs.append([cc, "-O1", "-fPIC", "-shared", c, "-o", out])
+
+    for n in SIZES:
+        library("big%d" % n, gen.big(n))
+    library("data%d" % DLADDR_N, gen.data(DLADDR_N))  # dladdr's data row: 1,000 arrays
     # Scale test: 1,000 small libraries. Native ones are compiled one by one; the wasm ones
     # are copies of one clang-built side module whose symbol names (fixed width, "s0000_")
     # are renamed in place: same length, so the binary stays valid, and 1,000 clang+wasm-ld
