@@ -257,7 +257,12 @@ fn a_library_is_identified_by_its_file() {
 #[test]
 fn plugins_reach_all_of_libc() {
     let s = Scratch::new("libc_wide");
-    s.side_module("liblibc_wide.c", "liblibc_wide.so", &["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_GETPID"]);
+    // With a program's link flags too, as build systems pass LDFLAGS to shared links: ignored.
+    s.side_module(
+        "liblibc_wide.c",
+        "liblibc_wide.so",
+        &["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_GETPID", "-rdynamic", "-Wl,--skip-wit-component"],
+    );
     s.native("runtime", "liblibc_wide.c", "liblibc_wide.so");
     s.native("runtime", "libc_wide.c", "libc_wide");
     s.run_native("libc_wide").expect(&expected("libc_wide.expected"));
