@@ -181,7 +181,8 @@ impl DlError {
         }
         // In the memory of the last error nobody read, if there is one (`DlError::recycle`):
         // a miss in a loop then allocates nothing.
-        let mut inner = spare::take().unwrap_or_else(|| Box::new(Inner { kind: ErrorKind::Reentrant, text: String::new() }));
+        let mut inner =
+            spare::take().unwrap_or_else(|| Box::new(Inner { kind: ErrorKind::Reentrant, text: String::new() }));
         let mut t = Text::reusing(core::mem::take(&mut inner.text), scope.len() + name.len() + 22);
         if !scope.is_empty() {
             t.shown(scope.as_bytes()).str(": ");
@@ -250,6 +251,8 @@ mod spare {
         None
     }
 
+    // (Off wasm the box is only dropped, which is what the parameter is for.)
+    #[cfg_attr(not(target_arch = "wasm32"), allow(clippy::boxed_local))]
     pub(super) fn put(_inner: Box<Inner>) {
         #[cfg(target_arch = "wasm32")]
         SPARE.0.set(Some(_inner));
