@@ -1,0 +1,43 @@
+//! CRuby built from source with this libdl (issue 14, ports/ruby): standard-library C
+//! extensions loaded by `require` at run time on the reference host, the interpreter unwinding
+//! (raise, break, GC, Fiber switches) across their frames, and bad extensions as LoadError.
+//! `tests/ruby/extensions.rb` runs natively with the system's Ruby first, against the same
+//! transcript.
+
+mod support;
+use std::path::Path;
+use std::process::Command;
+use support::{root, Run, Scratch};
+
+fn ruby_wasi(s: &Scratch, script: &str) -> Run {
+    let script = root().join("tests/ruby").join(script);
+    let local = s.path(Path::new(&script).file_name().unwrap().to_str().unwrap());
+    std::fs::copy(&script, &local).unwrap();
+    Run(Command::new(root().join("bin/ruby-wasi"))
+        .arg(local.file_name().unwrap())
+        .current_dir(s.path(""))
+        .output()
+        .expect("run bin/ruby-wasi"))
+}
+
+fn expected(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/ruby").join(name)).unwrap()
+}
+
+#[test]
+fn standard_extensions_load_and_unwind() {
+    let s = Scratch::new("ruby_ext");
+    let native = Command::new("ruby")
+        .arg(root().join("tests/ruby/extensions.rb"))
+        .current_dir(s.path(""))
+        .output()
+        .expect("run the system's ruby (scripts/setup installs it)");
+    Run(native).expect(&expected("extensions.expected"));
+    ruby_wasi(&s, "extensions.rb").expect(&expected("extensions.expected"));
+}
+
+#[test]
+fn bad_extensions_raise_load_error() {
+    let s = Scratch::new("ruby_badext");
+    ruby_wasi(&s, "badext.rb").expect(&expected("badext.expected"));
+}
