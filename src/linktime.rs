@@ -51,9 +51,10 @@ use core::marker::PhantomData;
 
 /// The table name of the library `bin/wasm32-wasip2-link` adds to describe the link
 /// (`scripts/link-info.py` writes it). Its exports: `s\0NAME` for each object the program
-/// starts with, values ascending in global-scope order (the main program first); `g\0NAME\0SYM`,
-/// the address of a cell holding the GOT slot of NAME's function SYM. Not a library `dlopen`
-/// finds.
+/// starts with, values ascending in global-scope order (the main program first);
+/// `n\0NAME\0DEP` for each NEEDED library DEP of NAME, values ascending in NEEDED order;
+/// `g\0NAME\0SYM`, the address of a cell holding the GOT slot of NAME's function SYM. Not a
+/// library `dlopen` finds.
 pub const STARTUP: &[u8] = b"__wasm_libdl_startup.so";
 
 /// Size of the root record.

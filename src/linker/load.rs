@@ -52,27 +52,48 @@ enum Fill {
     Slot(u32),
 }
 
-/// Calls `f(rest, value)` for every export `TAG\0NAME\0rest` of the link description
+/// The prefix of the link description's exports about library `name` of kind `tag`
+/// (`TAG\0NAME\0`).
+fn about(tag: u8, name: &[u8]) -> Vec<u8> {
+    let mut p = Vec::with_capacity(name.len() + 3);
+    p.extend_from_slice(&[tag, 0]);
+    p.extend_from_slice(name);
+    p.push(0);
+    p
+}
+
+/// Calls `f(rest, value)` for every export `PREFIX rest` of the link description
 /// ([`STARTUP`]).
 ///
 /// [`STARTUP`]: crate::linktime::STARTUP
-fn link_info(table: crate::linktime::Libraries<'_>, tag: u8, name: &[u8], mut f: impl FnMut(&[u8], u32)) {
+fn link_info(table: crate::linktime::Libraries<'_>, prefix: &[u8], mut f: impl FnMut(&[u8], u32)) {
     let Ok(list) = table.find(crate::linktime::STARTUP) else { return };
     for e in list.symbols() {
         e.name.with(|n| {
-            let rest = n.strip_prefix(&[tag, 0]).and_then(|r| r.strip_prefix(name)).and_then(|r| r.strip_prefix(b"\0"));
-            if let Some(rest) = rest {
+            if let Some(rest) = n.strip_prefix(prefix) {
                 f(rest, e.value);
             }
         });
     }
 }
 
+/// The `rest` of every export `PREFIX rest` of the link description, in the order of their
+/// values (the startup objects' global-scope order, a library's NEEDED order).
+fn link_names(table: crate::linktime::Libraries<'_>, prefix: &[u8]) -> Vec<String> {
+    let (mut names, mut order) = (Vec::new(), Vec::new());
+    link_info(table, prefix, |rest, value| {
+        order.push(u64::from(value) << 32 | names.len() as u64);
+        names.push(crate::text::lossy(rest));
+    });
+    super::info::sort(&mut order);
+    order.iter().map(|&k| core::mem::take(&mut names[k as u32 as usize])).collect()
+}
+
 /// Gives the functions of link-time library `name` that have a GOT slot (`g` cells of the
 /// link description) that slot as their value, which `&f` inside the libraries evaluates to,
 /// in place of the slot of wit-component's table.
 fn got_slots(table: crate::linktime::Libraries<'_>, name: &[u8], symbols: &SymbolTable) {
-    link_info(table, b'g', name, |sym, cell| {
+    link_info(table, &about(b'g', name), |sym, cell| {
         if let Some(slot) = table.cell(cell).filter(|&s| s != 0) {
             symbols.resolve(sym, slot);
         }
@@ -146,16 +167,8 @@ impl<H: Host> Linker<H> {
         self.by_name.insert(lib_name, h);
         // Its NEEDED libraries (`n` entries of the link description), adopted with it: its
         // local scope is itself and them, breadth-first, as in runtime mode.
-        let (mut needed, mut order) = (Vec::new(), Vec::new());
-        entry.name.with(|n| {
-            link_info(table, b'n', n, |dep, at| {
-                order.push(u64::from(at) << 32 | needed.len() as u64);
-                needed.push(crate::text::lossy(dep));
-            })
-        });
-        super::info::sort(&mut order);
-        for dep in order.iter().map(|&k| &needed[k as u32 as usize]) {
-            if let Ok(Some(d)) = self.adopt_linktime(dep, true) {
+        for dep in entry.name.with(|n| link_names(table, &about(b'n', n))) {
+            if let Ok(Some(d)) = self.adopt_linktime(&dep, true) {
                 let deps = &mut self.libs.get_mut(h).expect("live").deps;
                 if d != h && !deps.contains(&d) {
                     deps.push(d);
@@ -172,15 +185,8 @@ impl<H: Host> Linker<H> {
     /// the others are libraries loaded with it, global, in that order.
     pub(super) fn adopt_startup(&mut self, main: Handle) {
         let Some(Ok(table)) = self.linktime else { return };
-        let Ok(list) = table.find(crate::linktime::STARTUP) else { return };
         // `s\0NAME` entries: NAME is loaded at start; the values give the order.
-        let entries: Vec<crate::linktime::Symbol<'_>> =
-            list.symbols().filter(|s| s.name.with(|n| n.starts_with(b"s\0"))).collect();
-        let mut order: Vec<u64> =
-            entries.iter().enumerate().map(|(i, s)| u64::from(s.value) << 32 | i as u64).collect();
-        super::info::sort(&mut order);
-        for (k, &key) in order.iter().enumerate() {
-            let name = entries[key as u32 as usize].name.with(|n| crate::text::lossy(&n[2..]));
+        for (k, name) in link_names(table, b"s\0").into_iter().enumerate() {
             if k == 0 {
                 if let (Ok(entry), Some(lib)) = (table.find(name.as_bytes()), self.libs.get_mut(main)) {
                     lib.symbols = SymbolTable::from_resolved(entry.symbols());
