@@ -5,16 +5,15 @@
 //! transcript.
 
 mod support;
-use std::path::Path;
 use std::process::Command;
 use support::{root, Run, Scratch};
 
+/// Runs `tests/ruby/<script>`, copied into the scratch directory (the guest sees only the
+/// current directory), with `bin/ruby-wasi`.
 fn ruby_wasi(s: &Scratch, script: &str) -> Run {
-    let script = root().join("tests/ruby").join(script);
-    let local = s.path(Path::new(&script).file_name().unwrap().to_str().unwrap());
-    std::fs::copy(&script, &local).unwrap();
+    std::fs::copy(root().join("tests/ruby").join(script), s.path(script)).unwrap();
     Run(Command::new(root().join("bin/ruby-wasi"))
-        .arg(local.file_name().unwrap())
+        .arg(script)
         .current_dir(s.path(""))
         .output()
         .expect("run bin/ruby-wasi"))
