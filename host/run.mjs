@@ -97,9 +97,11 @@ const interfaces = {
   'wasi:cli/stderr': cli.stderr,
   'wasi:cli/terminal-input': cli.terminalInput,
   'wasi:cli/terminal-output': cli.terminalOutput,
-  'wasi:cli/terminal-stdin': cli.terminalStdin,
-  'wasi:cli/terminal-stdout': cli.terminalStdout,
-  'wasi:cli/terminal-stderr': cli.terminalStderr,
+  // A stream is a terminal only when the host's is (the shim always says it is, so isatty()
+  // was true for pipes and files, and programs wrote colour codes into them).
+  'wasi:cli/terminal-stdin': { getTerminalStdin: () => (process.stdin.isTTY ? cli.terminalStdin.getTerminalStdin() : undefined) },
+  'wasi:cli/terminal-stdout': { getTerminalStdout: () => (process.stdout.isTTY ? cli.terminalStdout.getTerminalStdout() : undefined) },
+  'wasi:cli/terminal-stderr': { getTerminalStderr: () => (process.stderr.isTTY ? cli.terminalStderr.getTerminalStderr() : undefined) },
   'wasi:clocks/monotonic-clock': clocks.monotonicClock,
   'wasi:clocks/wall-clock': clocks.wallClock,
   'wasi:filesystem/types': filesystem.types,
@@ -150,8 +152,9 @@ try {
   if (!run) throw new Error('the component does not export wasi:cli/run');
   await run.run(); // wasi:cli/exit calls process.exit() itself
 } catch (e) {
-  // `run` returned err (main's status was not 0; wasi:cli/run carries no code) or a trap.
-  if (e?.constructor?.name === 'ComponentError') exitCode = 1;
+  // `run` returned err (main's status was not 0; wasi:cli/run carries no code: jco throws
+  // the err case's payload, which is none, or a ComponentError in older versions) or a trap.
+  if (e === undefined || e?.constructor?.name === 'ComponentError') exitCode = 1;
   else {
     const message = String(e?.message ?? e);
     const trap = e instanceof WebAssembly.RuntimeError && !message.startsWith('wasm trap');

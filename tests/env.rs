@@ -1,5 +1,5 @@
 //! One WASI environment on both hosts (issue 17): `tests/c/env/env.c` (argv, environment,
-//! stdin, clocks, random, the file system, deep recursion, exit status) gives the same
+//! stdin, clocks, random, the file system, isatty, deep recursion, exit status) gives the same
 //! transcript natively (glibc), on the reference host and on wasmtime. The exit status is 7
 //! natively and 1 on both wasm hosts: wasi-libc reports only success or failure (README,
 //! "Status and limits").

@@ -78,6 +78,8 @@ int main(int argc, char **argv) {
     T(stat(dir, &st) != 0 && errno == ENOENT);
     printf("files: ok\n");
 
+    /* Pipes here (tests/env.rs): not terminals, so programs write no colour codes into them. */
+    printf("isatty: %d %d %d\n", isatty(0), isatty(1), isatty(2));
     printf("recursion: %d\n", depth(12000, "x"));
     printf("%d failures\n", fails);
     return fails ? 1 : 7;
