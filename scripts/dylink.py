@@ -5,6 +5,9 @@
     scripts/dylink.py exports LIB.so     # export names, one per line
     scripts/dylink.py imports LIB.so     # module.name, one per line
     scripts/dylink.py tls LIB.so         # "thread-local storage" if it keeps real TLS
+    scripts/dylink.py unresolved PROGRAM LIB.so...
+                                         # "LIB.so<TAB>names" for each library importing
+                                         # symbols that no one of them exports
 
 Written from the tool-conventions DynamicLinking.md description of the format.
 """
@@ -170,7 +173,31 @@ def exports(buf):
     return out
 
 
+def unresolved(program, libs):
+    """Per library (path -> sorted names): the functions it imports from `env` and the symbols
+    of its GOT entries that neither the program (a module linked -rdynamic, whose exports are
+    what runtime-mode dlopen binds to) nor any of the libraries exports."""
+    provided = set()
+    bufs = {}
+    for path in [program] + list(libs):
+        with open(path, "rb") as f:
+            bufs[path] = f.read()
+        provided.update(name for name, _ in exports(bufs[path]))
+    out = {}
+    for path in libs:
+        missing = sorted({field for module, field, kind in imports(bufs[path])
+                          if ((module == "env" and kind == 0) or module in ("GOT.func", "GOT.mem"))
+                          and field not in provided})
+        if missing:
+            out[path] = missing
+    return out
+
+
 def main(argv):
+    if len(argv) >= 4 and argv[1] == "unresolved":
+        for path, names in unresolved(argv[2], argv[3:]).items():
+            print("%s\t%s" % (path, " ".join(names)))
+        return 0
     if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports", "tls"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
