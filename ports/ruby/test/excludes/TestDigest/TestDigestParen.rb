@@ -1,0 +1,1 @@
+exclude(/\Atest_/, "spawns a Ruby subprocess (assert_separately): WASI has no processes")

@@ -1,0 +1,1 @@
+exclude :test_overflow, "spawns a Ruby subprocess (assert_separately): WASI has no processes"
