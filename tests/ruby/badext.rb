@@ -2,7 +2,8 @@
 # interpreter keeps running. Writes its bad files into the current directory.
 File.binwrite("corrupt_ext.so", "\0asm\x01\0\0\0" + "\xff" * 16)
 File.binwrite("notwasm_ext.so", "#!/bin/sh\necho this is not wasm\n")
-["./corrupt_ext", "./notwasm_ext", "./missing_ext"].each do |name|
+# unresolved.so (tests/ruby/ext/unresolved, built by the test) needs a function no one defines.
+["./corrupt_ext", "./notwasm_ext", "./missing_ext", "./unresolved"].each do |name|
   begin
     require name
     puts "#{name}: loaded?!"
