@@ -17,43 +17,15 @@ dynamic/static (smaller is better; targets in brackets):
 The last line is a summary of the ratios. Nothing here asserts a time.
 """
 import os
-import statistics
-import subprocess
 import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DLRUN = os.path.join(ROOT, "bin", "dlrun")
+import interp
+
 HOT = ("require 'strscan'; s = StringScanner.new('hello world ' * 10); n = 200_000; best = nil; "
        "3.times { t0 = Process.clock_gettime(Process::CLOCK_MONOTONIC); "
        "n.times { s.reset; s.scan(/hello/) }; "
        "t = Process.clock_gettime(Process::CLOCK_MONOTONIC) - t0; best = t if !best || t < best }; "
        "puts 'HOT %.3f' % (best / n * 1e9)")
-
-
-def log(msg):
-    print("bench-ruby: " + msg, file=sys.stderr, flush=True)
-
-
-def build(*args):
-    out = subprocess.run([os.path.join(ROOT, "ports", "ruby", "build"), *args],
-                         stdout=subprocess.PIPE, check=True, text=True)
-    return out.stdout.strip()
-
-
-def runner(out, host, app):
-    """The command line running `app` (a ruby.wasm) of build `out` on `host`."""
-    cmd = [DLRUN] + (["--wasmtime"] if host == "wasmtime" else [])
-    return cmd + ["--dir", os.path.join(out, "install", "usr") + "::/usr", app]
-
-
-def timed(cmd, cwd):
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - t0
-    if r.returncode != 0:
-        sys.exit("bench-ruby: %s failed:\n%s" % (" ".join(cmd), r.stderr[-2000:]))
-    return elapsed, r.stdout
 
 
 def features(out):
@@ -71,54 +43,26 @@ def features(out):
 
 def main(argv):
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 5
-    log("building (cached): dynamic and static CRuby")
-    dyn, stat = build(), build("--static")
-    bundle = subprocess.run([os.path.join(ROOT, "ports", "ruby", "link-bundle"), dyn],
-                            stdout=subprocess.PIPE, check=True, text=True).stdout.strip()
+    print("bench-ruby: building (cached): dynamic and static CRuby", file=sys.stderr, flush=True)
+    dyn, stat = interp.port("ruby", "build"), interp.port("ruby", "build", "--static")
+    bundle = interp.port("ruby", "link-bundle", dyn)
     feats = features(dyn)
     require_all = "; ".join("require %r" % f for f in feats)
+    usr = lambda out: [os.path.join(out, "install", "usr") + "::/usr"]
     apps = {
-        ("jco", "dynamic"): runner(dyn, "jco", os.path.join(dyn, "ruby.wasm")),
-        ("jco", "static"): runner(stat, "jco", os.path.join(stat, "ruby.wasm")),
-        ("wasmtime", "dynamic"): runner(dyn, "wasmtime", bundle),
-        ("wasmtime", "static"): runner(stat, "wasmtime", os.path.join(stat, "ruby.wasm")),
+        ("jco", "dynamic"): interp.runner("jco", usr(dyn), os.path.join(dyn, "ruby.wasm")),
+        ("jco", "static"): interp.runner("jco", usr(stat), os.path.join(stat, "ruby.wasm")),
+        ("wasmtime", "dynamic"): interp.runner("wasmtime", usr(dyn), bundle),
+        ("wasmtime", "static"): interp.runner("wasmtime", usr(stat), os.path.join(stat, "ruby.wasm")),
     }
-    cwd = os.path.join(ROOT, "build", "bench-ruby")
-    os.makedirs(cwd, exist_ok=True)
     rows = [("startup", ["-e", "0"]), ("require all", ["-e", require_all]), ("hot loop", ["-e", HOT])]
-    results = {}
-    for host in ("jco", "wasmtime"):
-        for kind in ("dynamic", "static"):  # warm the transpile/compile caches
-            timed(apps[(host, kind)] + ["-e", require_all], cwd)
-        for name, args in rows:
-            samples = {"dynamic": [], "static": []}
-            for _ in range(rounds):
-                for kind in ("dynamic", "static"):
-                    elapsed, out = timed(apps[(host, kind)] + args, cwd)
-                    if name == "hot loop":
-                        elapsed = float(out.split("HOT ")[1]) * 1e-9
-                    samples[kind].append(elapsed)
-            results[(host, name)] = {k: statistics.median(v) for k, v in samples.items()}
-            log("%s %s done" % (host, name))
-
-    sizes = {"dynamic": os.path.getsize(os.path.join(dyn, "ruby.wasm")),
-             "static": os.path.getsize(os.path.join(stat, "ruby.wasm"))}
+    results = interp.measure("bench-ruby", apps, rows, ["-e", require_all], rounds)
+    size = lambda path: os.path.getsize(path) / 2**20
     print("CRuby %s: dynamic (%d extensions and the encodings as side modules) vs static (linked in)"
           % (os.path.basename(dyn).split("-")[0], len(feats)))
     print("ruby.wasm: dynamic %.1f MiB, static %.1f MiB; link-time bundle %.1f MiB"
-          % (sizes["dynamic"] / 2**20, sizes["static"] / 2**20, os.path.getsize(bundle) / 2**20))
-    print("median of %d interleaved rounds; jco = reference host (runtime dlopen), "
-          "wasmtime = stock wasmtime (link-time bundle)" % rounds)
-    print("%-26s %-9s %12s %12s %8s %8s" % ("measurement", "host", "dynamic", "static", "ratio", "target"))
-    summary = []
-    for (host, name), v in results.items():
-        unit, scale = ("ns", 1e9) if name == "hot loop" else ("ms", 1e3)
-        ratio = v["dynamic"] / v["static"]
-        target = 1.05 if name == "hot loop" else (1.25 if host == "jco" else 1.1)
-        print("%-26s %-9s %9.1f %s %9.1f %s %8.3f %8s" % (name, host, v["dynamic"] * scale, unit,
-                                                         v["static"] * scale, unit, ratio, "<= %.2f" % target))
-        summary.append("rb_%s_%s=%.3f" % (name.replace(" ", "_"), "jco" if host == "jco" else "wt", ratio))
-    print(" ".join(summary))
+          % (size(os.path.join(dyn, "ruby.wasm")), size(os.path.join(stat, "ruby.wasm")), size(bundle)))
+    interp.report(results, rounds, "rb_")
 
 
 if __name__ == "__main__":
