@@ -34,6 +34,7 @@ LINK = os.path.join(ROOT, "bin", "wasm32-wasip2-link")
 DLRUN = os.path.join(ROOT, "bin", "dlrun")
 BENCH_C = os.path.join(HERE, "bench.c")
 LOOP_C = os.path.join(HERE, "loop.c")
+LTCOST_C = os.path.join(HERE, "ltcost.c")
 GEN = os.path.join(HERE, "gen.py")
 SIZES = (100, 1000, 10000)
 # dladdr rows: a library of this many functions (libbig) and one of this many data symbols.
@@ -128,6 +129,8 @@ def build_programs():
         "native/bench": (["gcc", "-O2", BENCH_C, "-o", os.path.join(B, "native", "bench"), "-ldl"], [BENCH_C]),
         "rt.wasm": ([CC, "-O2", BENCH_C, "-ldl", "-o", os.path.join(B, "rt.wasm")], tools + [libdl_rt]),
         "loop.wasm": ([CC, "-O2", LOOP_C, "-o", os.path.join(B, "loop.wasm")], [LOOP_C, CC]),
+        "ltcost_plain.wasm": ([CC, "-O2", LTCOST_C, "-o", os.path.join(B, "ltcost_plain.wasm")], [LTCOST_C, CC]),
+        "ltcost_lt.wasm": ([LINK, "-O2", LTCOST_C, "-o", os.path.join(B, "ltcost_lt.wasm")], [LTCOST_C, CC, LINK]),
     }
     for kind, extra, deps in (("lt", [], [libdl_lt]),
                               ("wit", ["--builtin-libdl", "-DWASM_LIBDL_NO_DLSYM_MACRO", "-DBENCH_NO_DLADDR"], [])):
@@ -311,6 +314,23 @@ def measure_guest_debug(rounds=5):
     return on, off, on / off
 
 
+def measure_linktime_cost(rounds=5):
+    """bench/ltcost.c as a plain program and linked for link-time mode, interleaved, on each
+    host: {host: (frames ratio, libc-call ratio)}, link-time over plain, medians."""
+    out = {}
+    for host, flag in (("jco", []), ("wt", ["--wasmtime"])):
+        times = {k: ([], []) for k in ("plain", "lt")}
+        for _ in range(rounds):
+            for k in ("plain", "lt"):
+                r = subprocess.run([DLRUN] + flag + [os.path.join(B, "ltcost_%s.wasm" % k)],
+                                   stdout=subprocess.PIPE, text=True, check=True)
+                f, c = r.stdout.split()[:2]
+                times[k][0].append(float(f))
+                times[k][1].append(float(c))
+        out[host] = tuple(median(times["lt"][i]) / median(times["plain"][i]) for i in (0, 1))
+    return out
+
+
 def sizes():
     out = {}
     for key, path in (("libdl.so", "build/lib/libdl.so"),
@@ -393,7 +413,7 @@ def ratio(a, b):
     return a[0] / b[0]
 
 
-def report(results, notes, sz, gd):
+def report(results, notes, sz, gd, ltc):
     lines = []
     cols = COLUMNS
     head = ["measurement", "unit"] + cols + ["rt/glibc", "witdl/lt jco", "witdl/lt wt", "rt wt/glibc"]
@@ -426,6 +446,9 @@ def report(results, notes, sz, gd):
     lines.append("  jco transpiles at most 1,000 instances, ~3 per library); glibc and rt: %d." % SCALE_LIBS)
     lines.append("guest_debug (the wasmtime host needs it, docs/wasmtime.md): bench/loop.c %.1f ms with, %.1f ms" % gd[:2])
     lines.append("  without, same host binary, median of 5 interleaved runs: %.2fx" % gd[2])
+    lines.append("link-time mode's own cost (bench/ltcost.c, no dlopen; link-time / plain program, median of")
+    lines.append("  5 interleaved runs): calls with stack frames jco %.2fx, wasmtime %.2fx; calls into libc" % (ltc["jco"][0], ltc["wt"][0]))
+    lines.append("  jco %.2fx, wasmtime %.2fx (the stack pointer is an imported global, libc another instance)" % (ltc["jco"][1], ltc["wt"][1]))
     lines.append("")
     lines.append("sizes (stripped: debug info, producers and name sections removed):")
     for k, v in sz.items():
@@ -451,6 +474,8 @@ def report(results, notes, sz, gd):
         r(ratio(wt.get("dlsym_miss_10000"), g.get("dlsym_miss_10000"))),
         ("%.3f" % wt["call_ratio"][0]) if wt.get("call_ratio") else "n/a",
         gd[2])
+    final += " lt_cost: frames_jco=%.2f frames_wt=%.2f libc_jco=%.2f libc_wt=%.2f" % (
+        ltc["jco"][0], ltc["wt"][0], ltc["jco"][1], ltc["wt"][1])
     lines.append(final)
     return "\n".join(lines)
 
@@ -508,7 +533,9 @@ def main(argv):
     results, notes = measure()
     gd = measure_guest_debug()
     log("guest_debug done")
-    text = report(results, notes, sizes(), gd)
+    ltc = measure_linktime_cost()
+    log("link-time cost done")
+    text = report(results, notes, sizes(), gd, ltc)
     log("total %.0f s" % (time.time() - t0))
     if save:
         with open(save, "w") as f:
