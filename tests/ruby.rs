@@ -25,6 +25,25 @@ fn ruby_wasi(s: &Scratch, wasmtime: bool, args: &[&str]) -> Run {
     Run(cmd.args(args).current_dir(s.path("")).output().expect("run bin/ruby-wasi"))
 }
 
+/// `ruby_wasi` on both hosts, each checked against the transcript `tests/ruby/<expected>`.
+fn expect_on_both_hosts(s: &Scratch, args: &[&str], expected_file: &str) {
+    for (host, wasmtime) in HOSTS {
+        if let Err(e) = ruby_wasi(s, wasmtime, args).check(&expected(expected_file)) {
+            panic!("{host}: {e}");
+        }
+    }
+}
+
+/// `bin/rbwasi-build-ext tests/ruby/ext/<name> --outdir <scratch>/<outdir>`.
+fn build_ext(s: &Scratch, name: &str, outdir: &str) {
+    let built = Command::new(root().join("bin/rbwasi-build-ext"))
+        .arg(root().join("tests/ruby/ext").join(name))
+        .args(["--outdir", s.path(outdir).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "rbwasi-build-ext {name}: {}", String::from_utf8_lossy(&built.stderr));
+}
+
 /// Copies `tests/ruby/<script>` into the scratch directory.
 fn script(s: &Scratch, name: &str) {
     std::fs::copy(root().join("tests/ruby").join(name), s.path(name)).unwrap();
@@ -58,11 +77,7 @@ fn standard_extensions_load_and_unwind() {
         .expect("run the system's ruby (scripts/setup installs it)");
     Run(native).expect(&expected("extensions.expected"));
     script(&s, "extensions.rb");
-    for (host, wasmtime) in HOSTS {
-        if let Err(e) = ruby_wasi(&s, wasmtime, &["extensions.rb"]).check(&expected("extensions.expected")) {
-            panic!("{host}: {e}");
-        }
-    }
+    expect_on_both_hosts(&s, &["extensions.rb"], "extensions.expected");
 }
 
 /// Ruby's own tests of the dynamically loaded extensions, run by Ruby's test runner inside the
@@ -103,8 +118,7 @@ fn rubys_own_extension_tests() {
 #[test]
 fn third_party_extension_built_and_loaded() {
     let s = Scratch::new("ruby_demo");
-    let ext = root().join("tests/ruby/ext/wasidemo");
-    copy_tree(&ext, &s.path("native"));
+    copy_tree(&root().join("tests/ruby/ext/wasidemo"), &s.path("native"));
     for cmd in [vec!["ruby", "extconf.rb"], vec!["make"]] {
         let out = Command::new(cmd[0]).args(&cmd[1..]).current_dir(s.path("native")).output().unwrap();
         assert!(out.status.success(), "native {cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -113,19 +127,10 @@ fn third_party_extension_built_and_loaded() {
     let native = Command::new("ruby").args(["-I", "native", "demo.rb"]).current_dir(s.path("")).output().unwrap();
     Run(native).expect(&expected("demo.expected"));
 
-    let built = Command::new(root().join("bin/rbwasi-build-ext"))
-        .arg(&ext)
-        .args(["--outdir", s.path("wasm").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "rbwasi-build-ext: {}", String::from_utf8_lossy(&built.stderr));
+    build_ext(&s, "wasidemo", "wasm");
     assert!(s.path("wasm/wasidemo.so").is_file());
     // (wasm: a relative -I; bin/ruby-wasi mounts an absolute or outside one.)
-    for (host, wasmtime) in HOSTS {
-        if let Err(e) = ruby_wasi(&s, wasmtime, &["-I", "wasm", "demo.rb"]).check(&expected("demo.expected")) {
-            panic!("{host}: {e}");
-        }
-    }
+    expect_on_both_hosts(&s, &["-I", "wasm", "demo.rb"], "demo.expected");
 }
 
 /// Corrupt, non-wasm, missing and unresolvable extensions raise LoadError with libdl's dlerror
@@ -135,12 +140,7 @@ fn third_party_extension_built_and_loaded() {
 #[test]
 fn bad_extensions_raise_load_error() {
     let s = Scratch::new("ruby_badext");
-    let built = Command::new(root().join("bin/rbwasi-build-ext"))
-        .arg(root().join("tests/ruby/ext/unresolved"))
-        .args(["--outdir", s.path("").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "rbwasi-build-ext: {}", String::from_utf8_lossy(&built.stderr));
+    build_ext(&s, "unresolved", "");
     script(&s, "badext.rb");
     ruby_wasi(&s, false, &["badext.rb"]).expect(&expected("badext.expected"));
     ruby_wasi(&s, true, &["badext.rb"]).expect(&expected("badext.wasmtime.expected"));
