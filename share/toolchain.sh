@@ -26,6 +26,26 @@ export_list() {
         grep -v -e '^$' -e ':$' | sort -u | sed 's/^/--export-if-defined=/'
 }
 
+# libc++ (with libc++abi, libunwind and the `__cpp_exception` tag in one archive) for
+# bin/wasm32-wasip2-clang++ and bin/wasm32-wasip2-link: ports/libcxx/build makes it,
+# scripts/setup links it here.
+LIBCXX="$TC/libcxx"
+need_libcxx() {
+    [[ -f $LIBCXX/lib/libc++.a ]] ||
+        die "$LIBCXX missing (run scripts/setup: it builds libc++ with ports/libcxx/build)"
+}
+
+# libcxx_exports: prints the path of a wasm-ld response file exporting every symbol libc++.a
+# defines (made once per build of it), for programs that host C++ side modules.
+libcxx_exports() {
+    local rsp=$TC/libcxx-exports.rsp
+    if [[ ! -s $rsp || $rsp -ot $LIBCXX/lib/libc++.a ]]; then
+        export_list "$LIBCXX/lib/libc++.a" >"$rsp.tmp.$$"
+        mv -f "$rsp.tmp.$$" "$rsp"
+    fi
+    echo "$rsp"
+}
+
 # to_exnref IN OUT: clang-19's legacy exception-handling instructions (try/catch/throw, what
 # setjmp/longjmp compiles to), which neither host runs, translated by binaryen (tools/,
 # scripts/setup) to the standard ones (exnref: try_table/throw_ref) that wasmtime with

@@ -1,13 +1,13 @@
-//! C++ across `dlopen` with `bin/wasm32-wasip2-clang++` (Debian's libc++, one per process:
-//! the program's): virtual calls both ways, typeid and dynamic_cast agreeing between the
+//! C++ across `dlopen` with `bin/wasm32-wasip2-clang++` (libc++ from ports/libcxx, one per
+//! process: the program's): virtual calls both ways, typeid and dynamic_cast agreeing between the
 //! program and a plugin, standard library objects passed across, the plugin's static
-//! constructors at `dlopen` and destructors at `dlclose`. The transcript is glibc's and
-//! libstdc++'s (the same sources built natively), on the reference host. C++ exceptions and
-//! link-time mode are refused with a clear message (docs/toolchain.md says why).
+//! constructors at `dlopen` and destructors at `dlclose`, and exceptions both ways, in runtime
+//! mode (both hosts) and link-time mode. The transcripts are glibc's and libstdc++'s (the same
+//! sources built natively).
 
 mod support;
 use std::process::Command;
-use support::{expected_in, source_in, Scratch};
+use support::{expected_in, source_in, Host, Scratch};
 
 /// Runs the system's C++ compiler (g++) in `dir` (created if needed); panics if it fails.
 fn native_cxx(dir: &std::path::Path, args: &[&str]) {
@@ -74,18 +74,78 @@ fn rtld_next_from_cxx_knows_its_caller() {
     s.run("next.wasm", &[], &[]).expect(&expected);
 }
 
+/// The transcript of `tests/c/cxx/throws.cpp` (the program and its plugin built natively with
+/// g++ and libstdc++), built in `s`'s `native/`.
+fn native_throws(s: &Scratch) -> String {
+    let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
+    let tests_c = format!("-I{}", support::root().join("tests/c").display());
+    let native = s.path("native");
+    let cxx = |args: &[&str]| native_cxx(&native, args);
+    cxx(&["-O1", &tests_c, "-shared", "-fPIC", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
+    cxx(&["-O1", &tests_c, program.to_str().unwrap(), "-o", "throws", "-ldl"]);
+    let run = Command::new(native.join("throws")).current_dir(&native).output().unwrap();
+    assert!(run.status.success(), "the native program failed: {}", run.status);
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+/// Asserts that `throws.wasm uncaught` ended through std::terminate with libc++abi's message.
+fn expect_terminated(run: &support::Run, host: &str) {
+    assert!(!run.0.status.success(), "{host}: an uncaught exception exited 0");
+    assert_eq!(run.stdout().trim_end(), "main: not catching", "{host}");
+    let msg = "libc++abi: terminating due to uncaught exception of type std::runtime_error: \
+               runtime_error from the plugin";
+    assert!(run.stderr().contains(msg), "{host}: no terminate message in:\n{}", run.stderr());
+}
+
+/// C++ exceptions across a dlopen, in runtime mode on both hosts: thrown in the plugin and
+/// caught in the program, thrown by libc++ for the plugin, thrown by the program through the
+/// plugin's frames (their destructors run), caught and rethrown in the plugin, carried as an
+/// exception_ptr. The transcript is the native one (g++, libstdc++, glibc).
 #[test]
-fn exceptions_and_link_time_mode_are_refused_clearly() {
-    let s = Scratch::new("cxx_refused");
-    let program = source_in("cxx", "shapes.cpp");
-    let out = Command::new(support::root().join("bin/wasm32-wasip2-clang++"))
-        .args(["-fexceptions", "-c", program.to_str().unwrap(), "-o", "x.o"])
-        .current_dir(s.path("."))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("C++ exceptions are not available"), "{err}");
-    let out = s.link_output(&["-o", "x.wasm", program.to_str().unwrap(), "-ldl"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("C++") && err.contains("PIC"), "{err}");
+fn exceptions_cross_a_dlopen_both_ways() {
+    let s = Scratch::new("cxx_throws");
+    let expected = native_throws(&s);
+    let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
+    s.cxx(&["-O1", "-fPIC", "-shared", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
+    s.cxx(&["-O1", program.to_str().unwrap(), "-o", "throws.wasm", "-ldl"]);
+    s.run("throws.wasm", &[], &[]).expect(&expected);
+    for host in [Host::Jco, Host::WasmtimeRt] {
+        expect_terminated(&s.run_on(host, "throws.wasm", &["uncaught"], &[]), host.name());
+    }
+}
+
+/// The same program in link-time mode (`bin/wasm32-wasip2-link`, the plugin bundled), on
+/// both hosts: C++ there needs the PIC libc++ of ports/libcxx, linked whole into the program.
+#[test]
+fn exceptions_cross_libraries_in_link_time_mode() {
+    let s = Scratch::new("cxx_throws_lt");
+    let expected = native_throws(&s);
+    let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
+    s.cxx(&["-O1", "-fPIC", "-shared", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
+    s.link(&["-O1", "-o", "throws.wasm", program.to_str().unwrap(), "-ldl", "--dl-openable", "libthrow.so"]);
+    s.expect_on_all_hosts("throws.wasm", &[], &[], &expected);
+    for host in Host::ALL {
+        expect_terminated(&s.run_on(host, "throws.wasm", &["uncaught"], &[]), host.name());
+    }
+}
+
+/// `-fno-exceptions` still builds (exceptions are on by default), and such a plugin runs in a
+/// program that has them.
+#[test]
+fn a_plugin_without_exceptions_loads_into_a_program_with_them() {
+    let s = Scratch::new("cxx_noexc");
+    let expected = expected_in("cxx", "shapes.expected");
+    let (plugin, program) = (source_in("cxx", "libshapes.cpp"), source_in("cxx", "shapes.cpp"));
+    s.cxx(&[
+        "-O1",
+        "-std=c++17",
+        "-fno-exceptions",
+        "-fPIC",
+        "-shared",
+        plugin.to_str().unwrap(),
+        "-o",
+        "libshapes.so",
+    ]);
+    s.cxx(&["-O1", "-std=c++17", program.to_str().unwrap(), "-o", "shapes.wasm", "-ldl"]);
+    s.run("shapes.wasm", &[], &[]).expect(&expected);
 }
