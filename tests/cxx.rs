@@ -74,18 +74,22 @@ fn rtld_next_from_cxx_knows_its_caller() {
     s.run("next.wasm", &[], &[]).expect(&expected);
 }
 
-/// The transcript of `tests/c/cxx/throws.cpp` (the program and its plugin built natively with
-/// g++ and libstdc++), built in `s`'s `native/`.
-fn native_throws(s: &Scratch) -> String {
+/// A scratch directory with `tests/c/cxx/libthrow.cpp` built as `libthrow.so`, the path of
+/// `throws.cpp` (the program, for the caller to link) and the program's native transcript
+/// (the same sources built with g++ and libstdc++, in `native/`).
+fn throws_setup(name: &str) -> (Scratch, String, String) {
+    let s = Scratch::new(name);
     let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
+    let (plugin, program) = (plugin.to_str().unwrap(), program.to_str().unwrap().to_owned());
     let tests_c = format!("-I{}", support::root().join("tests/c").display());
     let native = s.path("native");
     let cxx = |args: &[&str]| native_cxx(&native, args);
-    cxx(&["-O1", &tests_c, "-shared", "-fPIC", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
-    cxx(&["-O1", &tests_c, program.to_str().unwrap(), "-o", "throws", "-ldl"]);
+    cxx(&["-O1", &tests_c, "-shared", "-fPIC", plugin, "-o", "libthrow.so"]);
+    cxx(&["-O1", &tests_c, &program, "-o", "throws", "-ldl"]);
     let run = Command::new(native.join("throws")).current_dir(&native).output().unwrap();
     assert!(run.status.success(), "the native program failed: {}", run.status);
-    String::from_utf8_lossy(&run.stdout).into_owned()
+    s.cxx(&["-O1", "-fPIC", "-shared", plugin, "-o", "libthrow.so"]);
+    (s, program, String::from_utf8_lossy(&run.stdout).into_owned())
 }
 
 /// Asserts that `throws.wasm uncaught` ended through std::terminate with libc++abi's message.
@@ -103,11 +107,8 @@ fn expect_terminated(run: &support::Run, host: &str) {
 /// exception_ptr. The transcript is the native one (g++, libstdc++, glibc).
 #[test]
 fn exceptions_cross_a_dlopen_both_ways() {
-    let s = Scratch::new("cxx_throws");
-    let expected = native_throws(&s);
-    let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
-    s.cxx(&["-O1", "-fPIC", "-shared", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
-    s.cxx(&["-O1", program.to_str().unwrap(), "-o", "throws.wasm", "-ldl"]);
+    let (s, program, expected) = throws_setup("cxx_throws");
+    s.cxx(&["-O1", &program, "-o", "throws.wasm", "-ldl"]);
     s.run("throws.wasm", &[], &[]).expect(&expected);
     for host in [Host::Jco, Host::WasmtimeRt] {
         expect_terminated(&s.run_on(host, "throws.wasm", &["uncaught"], &[]), host.name());
@@ -118,11 +119,8 @@ fn exceptions_cross_a_dlopen_both_ways() {
 /// both hosts: C++ there needs the PIC libc++ of ports/libcxx, linked whole into the program.
 #[test]
 fn exceptions_cross_libraries_in_link_time_mode() {
-    let s = Scratch::new("cxx_throws_lt");
-    let expected = native_throws(&s);
-    let (plugin, program) = (source_in("cxx", "libthrow.cpp"), source_in("cxx", "throws.cpp"));
-    s.cxx(&["-O1", "-fPIC", "-shared", plugin.to_str().unwrap(), "-o", "libthrow.so"]);
-    s.link(&["-O1", "-o", "throws.wasm", program.to_str().unwrap(), "-ldl", "--dl-openable", "libthrow.so"]);
+    let (s, program, expected) = throws_setup("cxx_throws_lt");
+    s.link(&["-O1", "-o", "throws.wasm", &program, "-ldl", "--dl-openable", "libthrow.so"]);
     s.expect_on_all_hosts("throws.wasm", &[], &[], &expected);
     for host in Host::ALL {
         expect_terminated(&s.run_on(host, "throws.wasm", &["uncaught"], &[]), host.name());
