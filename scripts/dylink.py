@@ -8,6 +8,9 @@
     scripts/dylink.py unresolved PROGRAM LIB.so...
                                          # "LIB.so<TAB>names" for each library importing
                                          # symbols that no one of them exports
+    scripts/dylink.py rename-export OLD NEW IN OUT [IN OUT]...
+                                         # each IN with its export OLD renamed NEW, to OUT
+                                         # (IN unchanged when it has no export OLD)
 
 Written from the tool-conventions DynamicLinking.md description of the format.
 """
@@ -173,6 +176,47 @@ def exports(buf):
     return out
 
 
+def _uleb_bytes(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _name_bytes(name):
+    raw = name.encode("utf-8")
+    return _uleb_bytes(len(raw)) + raw
+
+
+def rename_export(buf, old, new):
+    """buf with its export `old` renamed `new` (the export section rebuilt, every other byte
+    kept), or buf itself when it exports no `old`."""
+    header = 8
+    for sid, start, payload in sections_at(buf):
+        if sid != 7:
+            header = start + len(payload)
+            continue
+        count, pos = _leb(payload, 0)
+        entries = bytearray(_uleb_bytes(count))
+        found = False
+        for _ in range(count):
+            field, pos = _name(payload, pos)
+            desc_start = pos
+            _, pos = _leb(payload, pos + 1)
+            if field == old:
+                field, found = new, True
+            entries += _name_bytes(field) + payload[desc_start:pos]
+        if not found:
+            return buf
+        # (header: where this section's id byte is, whatever its size's encoding)
+        return (buf[:header] + bytes([7]) + _uleb_bytes(len(entries)) + bytes(entries)
+                + buf[start + len(payload):])
+    return buf
+
+
 def unresolved(program, libs):
     """Per library (path -> sorted names): the functions it imports from `env` and the symbols
     of its GOT entries that neither the program (a module linked -rdynamic, whose exports are
@@ -197,6 +241,14 @@ def main(argv):
     if len(argv) >= 4 and argv[1] == "unresolved":
         for path, names in unresolved(argv[2], argv[3:]).items():
             print("%s\t%s" % (path, " ".join(names)))
+        return 0
+    if len(argv) >= 6 and len(argv) % 2 == 0 and argv[1] == "rename-export":
+        old, new = argv[2], argv[3]
+        for src, dst in zip(argv[4::2], argv[5::2]):
+            with open(src, "rb") as f:
+                buf = f.read()
+            with open(dst, "wb") as f:
+                f.write(rename_export(buf, old, new))
         return 0
     if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports", "tls"):
         print(__doc__.strip(), file=sys.stderr)

@@ -439,11 +439,11 @@ pub(crate) mod tests {
     pub(crate) const REAL_ROOT: u32 = 0x1000c0;
 
     /// (library name, [(symbol, value)], tag exports counted but not written)
-    type Spec<'s> = (&'s str, &'s [(&'s str, u32)], u32);
+    pub(crate) type Spec<'s> = (&'s str, &'s [(&'s str, u32)], u32);
 
     /// Builds a table the way wit-component lays it out, at `base`. Each library:
     /// (name, [(symbol, value)], extra uncounted entries to claim in symbol_count).
-    fn build(base: u32, libs: &[Spec<'_>]) -> (StdVec<u8>, u32) {
+    pub(crate) fn build(base: u32, libs: &[Spec<'_>]) -> (StdVec<u8>, u32) {
         let mut buf: StdVec<u8> = StdVec::new();
         let addr = |buf: &StdVec<u8>| base + buf.len() as u32;
         let put = |buf: &mut StdVec<u8>, v: u32| buf.extend_from_slice(&v.to_le_bytes());

@@ -38,6 +38,32 @@ fn classes_typeinfo_and_the_standard_library_across_dlopen() {
     s.run("shapes.wasm", &[], &[]).expect(&expected);
 }
 
+/// The same in link-time mode, on both hosts: the plugin's static constructors run at its
+/// first `dlopen` (after the program's, which set up `std::cout`), as in runtime mode; its
+/// destructors at exit, since a bundled library is never unloaded (docs/linktime.md). The
+/// transcript is the native one with that one line moved.
+#[test]
+fn classes_typeinfo_and_the_standard_library_in_link_time_mode() {
+    let s = Scratch::new("cxx_shapes_lt");
+    let native = expected_in("cxx", "shapes.expected");
+    let dtor = "plugin: static destructor\n";
+    assert!(native.contains(dtor));
+    let expected = native.replace(dtor, "") + dtor;
+    let (plugin, program) = (source_in("cxx", "libshapes.cpp"), source_in("cxx", "shapes.cpp"));
+    s.cxx(&["-O1", "-std=c++17", "-fPIC", "-shared", plugin.to_str().unwrap(), "-o", "libshapes.so"]);
+    s.link(&[
+        "-O1",
+        "-std=c++17",
+        "-o",
+        "shapes.wasm",
+        program.to_str().unwrap(),
+        "-ldl",
+        "--dl-openable",
+        "libshapes.so",
+    ]);
+    s.expect_on_all_hosts("shapes.wasm", &[], &[], &expected);
+}
+
 /// `dlsym(RTLD_NEXT, ...)` called from C++ code knows which module is asking (the header's
 /// `dlsym` macro passes `&__dso_handle` in C++ as in C): from a plugin it skips the plugin's
 /// own definition and finds its dependency's, as glibc does.

@@ -100,6 +100,14 @@ fn got_slots(table: crate::linktime::Libraries<'_>, name: &[u8], symbols: &Symbo
     });
 }
 
+/// The export under which a link-time library keeps its constructors for `dlopen` to run:
+/// `bin/wasm32-wasip2-link` renames `__wasm_call_ctors` so in the libraries only `dlopen`
+/// reaches (wit-component would run `__wasm_call_ctors` when the component starts, before the
+/// program's own constructors: a C++ plugin's static objects would then use `std::cout`
+/// before libc++ set it up). Constructors then run at the first `dlopen`, as in runtime mode
+/// and on ELF systems.
+pub(crate) const LINKTIME_CTORS: &[u8] = b"__wasm_libdl_ctors";
+
 impl<H: Host> Linker<H> {
     /// A loaded library that `name` refers to, without loading anything: a library of the
     /// link-time table (exact name, then basename), or one loaded before under any of the ids
@@ -125,10 +133,12 @@ impl<H: Host> Linker<H> {
 
     /// The entry for a library of the link-time table, created on first use (`adopt`; a
     /// library not adopted yet is not loaded for `RTLD_NOLOAD`, as in runtime mode). Such a
-    /// library was instantiated (constructors included) with the component and can never be
-    /// unloaded: it is `RTLD_NODELETE`. Its NEEDED libraries are adopted with it when the link
-    /// description ([`crate::linktime::STARTUP`]) records them; without one its local scope is
-    /// itself.
+    /// library was instantiated with the component and can never be unloaded: it is
+    /// `RTLD_NODELETE`. Its NEEDED libraries are adopted with it when the link description
+    /// ([`crate::linktime::STARTUP`]) records them; without one its local scope is itself.
+    /// Its constructors ran with the component, unless it exports them as
+    /// [`LINKTIME_CTORS`]: then the `dlopen` that adopts it runs them, after its
+    /// dependencies' (queued in `linktime_init`).
     fn adopt_linktime(&mut self, name: &str, adopt: bool) -> Result<Option<Handle>, DlError> {
         // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
         // the others leave this code out.
@@ -157,6 +167,7 @@ impl<H: Host> Linker<H> {
         }
         let symbols = SymbolTable::from_resolved(entry.symbols());
         entry.name.with(|n| got_slots(table, n, &symbols));
+        let ctors = symbols.get(LINKTIME_CTORS).and_then(|s| s.value());
         // Known by the path it was opened with, if any, as in runtime mode (`dli_fname`,
         // `l_name`, `RTLD_DI_ORIGIN`); the index keeps the name it was linked under.
         let shown = if name.contains('/') { crate::search::normalize(name) } else { lib_name.clone() };
@@ -177,6 +188,7 @@ impl<H: Host> Linker<H> {
         }
         let group = self.group_of(h);
         self.libs.get_mut(h).expect("live").group = group;
+        self.linktime_init.extend(ctors);
         Ok(Some(h))
     }
 

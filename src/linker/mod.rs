@@ -144,6 +144,9 @@ pub struct Linker<H: Host> {
     /// Values at or above this in a link-time table may be data addresses: the table's root,
     /// below all link-time libraries' data (0 without a table).
     static_floor: u32,
+    /// Constructors of link-time libraries adopted since the last `dlopen` returned (table
+    /// slots, dependencies first): that `dlopen` runs them (see `load::LINKTIME_CTORS`).
+    linktime_init: Vec<u32>,
 }
 
 /// Environment the search order depends on, read by the C layer.
@@ -167,6 +170,7 @@ impl<H: Host> Linker<H> {
             load_order: Vec::new(),
             maps_out: false,
             static_floor: 0,
+            linktime_init: Vec::new(),
         }
     }
 
@@ -308,7 +312,11 @@ impl<H: Host> Linker<H> {
             Ok(h) => {
                 self.complete_groups(&txn);
                 self.add_reference(h, flags);
-                Ok(Opened { handle: h, init: txn.init })
+                // Link-time libraries adopted by this call come before anything it linked
+                // (they are found, never loaded, so they cannot depend on it).
+                let mut init = core::mem::take(&mut self.linktime_init);
+                init.extend(txn.init);
+                Ok(Opened { handle: h, init })
             }
             Err(e) => {
                 self.rollback(txn);

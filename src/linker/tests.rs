@@ -380,6 +380,32 @@ fn link_time_table_libraries() {
     assert_eq!(model.0.borrow().loads, vec!["libother.so"]);
 }
 
+/// A link-time library whose constructors `wasm32-wasip2-link` left for `dlopen`
+/// (`__wasm_libdl_ctors`) has them run by the `dlopen` that adopts it, after those of the
+/// NEEDED libraries adopted with it, and only once.
+#[test]
+fn link_time_constructors_run_at_first_dlopen() {
+    use crate::linktime::{parse_table, tests::build};
+    let needs = "n\0libplug.so\0libdep.so";
+    let (bytes, root) = build(
+        0x1000,
+        &[
+            ("libplug.so", &[("plug_fn", 7), ("__wasm_libdl_ctors", 11)], 0),
+            ("libdep.so", &[("__wasm_libdl_ctors", 12)], 0),
+            ("libplain.so", &[("plain_fn", 13)], 0),
+            ("__wasm_libdl_startup.so", &[(needs, 1)], 0),
+        ],
+    );
+    let bytes: &'static [u8] = Vec::leak(bytes);
+    let (mut l, _model) = setup(vec![]);
+    l.set_linktime(Ok(parse_table(bytes, 0x1000, root).unwrap()));
+    assert!(open(&mut l, "libplain.so", NOW).unwrap().init.is_empty(), "its constructors ran at start");
+    let o = open(&mut l, "libplug.so", NOW).unwrap();
+    assert_eq!(o.init, vec![12, 11], "libdep.so's, then libplug.so's");
+    assert!(open(&mut l, "libplug.so", NOW).unwrap().init.is_empty(), "constructors run once");
+    assert!(open(&mut l, "libdep.so", NOW).unwrap().init.is_empty(), "adopted with libplug.so");
+}
+
 /// A link-time table the reader refuses is reported by every `dlopen` that would consult
 /// it, with the address of what is wrong; the linker stays usable.
 #[test]
