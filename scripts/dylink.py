@@ -11,6 +11,8 @@
     scripts/dylink.py rename-export OLD NEW IN OUT [IN OUT]...
                                          # each IN with its export OLD renamed NEW, to OUT
                                          # (IN unchanged when it has no export OLD)
+    scripts/dylink.py drop-needed NAME IN OUT [IN OUT]...
+                                         # each IN without its NEEDED entry NAME, to OUT
 
 Written from the tool-conventions DynamicLinking.md description of the format.
 """
@@ -217,6 +219,35 @@ def rename_export(buf, old, new):
     return buf
 
 
+def drop_needed(buf, lib):
+    """buf without the NEEDED entry `lib` in its dylink.0 section (the section rebuilt, every
+    other byte kept), or buf itself when it has no such entry."""
+    for sid, start, payload in sections_at(buf):
+        if sid != 0:
+            return buf  # dylink.0 is the first section or absent
+        name, pos = _name(payload, 0)
+        if name != "dylink.0":
+            return buf
+        body = bytearray(payload[:pos])
+        found = False
+        for kind, sub in _subsections(payload, pos):
+            if kind == DYLINK_NEEDED:
+                count, p = _leb(sub, 0)
+                names = []
+                for _ in range(count):
+                    dep, p = _name(sub, p)
+                    names.append(dep)
+                if lib in names:
+                    found = True
+                    names.remove(lib)
+                    sub = _uleb_bytes(len(names)) + b"".join(_name_bytes(n) for n in names)
+            body += bytes([kind]) + _uleb_bytes(len(sub)) + sub
+        if not found:
+            return buf
+        return buf[:8] + bytes([0]) + _uleb_bytes(len(body)) + bytes(body) + buf[start + len(payload):]
+    return buf
+
+
 def unresolved(program, libs):
     """Per library (path -> sorted names): the functions it imports from `env` and the symbols
     of its GOT entries that neither the program (a module linked -rdynamic, whose exports are
@@ -249,6 +280,13 @@ def main(argv):
                 buf = f.read()
             with open(dst, "wb") as f:
                 f.write(rename_export(buf, old, new))
+        return 0
+    if len(argv) >= 5 and len(argv) % 2 == 1 and argv[1] == "drop-needed":
+        for src, dst in zip(argv[3::2], argv[4::2]):
+            with open(src, "rb") as f:
+                buf = f.read()
+            with open(dst, "wb") as f:
+                f.write(drop_needed(buf, argv[2]))
         return 0
     if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports", "tls"):
         print(__doc__.strip(), file=sys.stderr)

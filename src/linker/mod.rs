@@ -149,6 +149,12 @@ pub struct Linker<H: Host> {
     linktime_init: Vec<u32>,
 }
 
+/// Prefix of the exports by which a program says it provides a library: a program that links
+/// libc++ whole and exports it (`bin/wasm32-wasip2-clang++`) exports
+/// `__wasm_libdl_provides:libc++.so` (ports/libcxx/provides.S), so C++ plugins, which list
+/// `libc++.so` as NEEDED for programs without one, bind to the program's.
+pub const PROVIDES: &[u8] = b"__wasm_libdl_provides:";
+
 /// Environment the search order depends on, read by the C layer.
 #[derive(Clone, Copy, Default)]
 pub struct SearchEnv<'a> {
@@ -270,6 +276,21 @@ impl<H: Host> Linker<H> {
         self.global_scope.push(h);
         self.main = Some(h);
         self.adopt_startup(h);
+        // Libraries the program has linked in and exports, by name: a NEEDED entry or a
+        // `dlopen` naming one finds the program, as a DT_NEEDED of an ELF library finds the
+        // object already loaded under that soname, instead of loading a second copy.
+        let mut provided = Vec::new();
+        if let Some(lib) = self.libs.get(h) {
+            lib.symbols.each(|name, sym| {
+                if let Some(soname) = name.strip_prefix(PROVIDES).filter(|n| !n.is_empty()) {
+                    provided.push(crate::text::lossy(soname));
+                }
+                sym
+            });
+        }
+        for soname in provided {
+            self.by_name.insert(soname, h);
+        }
         Ok(h)
     }
 

@@ -507,3 +507,17 @@ fn tag_imports_bind_to_the_program_export() {
     assert_eq!(binding(&model, 1, "__c_longjmp"), ImportValue::CallerExport);
     assert_eq!(binding(&model, 1, "__cpp_exception"), ImportValue::CallerExport);
 }
+
+/// A program that exports `__wasm_libdl_provides:NAME` provides library NAME: a NEEDED entry
+/// or a `dlopen` naming it finds the program, and nothing is loaded for it.
+#[test]
+fn a_library_the_program_provides_is_the_program() {
+    let plugin = with_import(side(16, &["libcxx.so"], &[]), "env", "shared", ExternKind::Func);
+    let (mut l, model) = setup(vec![("libplugin.so", plugin)]);
+    model.0.borrow_mut().instances[0].0.exports.push(("__wasm_libdl_provides:libcxx.so".into(), Exp::Global(6000)));
+    let main = l.open(None, NOW, ENV).unwrap().handle;
+    open(&mut l, "libplugin.so", NOW).unwrap();
+    assert_eq!(model.0.borrow().loads, vec!["libplugin.so"], "libcxx.so was not looked for");
+    assert_eq!(open(&mut l, "libcxx.so", NOW).unwrap().handle, main);
+    assert!(matches!(open(&mut l, "libother.so", NOW), Err(e) if matches!(e.kind(), ErrorKind::NotFound)));
+}
