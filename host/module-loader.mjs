@@ -217,6 +217,8 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
       for (const i of this.#assigned) { clear(i); free.push(i); }
       this.#assigned = [];
     }
+    /** The export `name` itself (for `instance-export` bindings; not part of the WIT). */
+    exportNamed(name) { return Object.hasOwn(this.#exports, name) ? this.#exports[name] : undefined; }
     /** The exports, in export-section order: list<export-desc>. */
     exports() { return this.#descs.map(({ name, kind }) => ({ name, kind: externKind(kind) })); }
     /** option<export-value>: a function -> func-slot(its index in the caller's table, added if
@@ -294,6 +296,9 @@ export function createModuleLoader({ preopens = { '.': process.cwd() }, cwd = '/
       // its own weak definitions go this way, so it is a wasm-to-wasm call (a few ns), not a
       // JS function (60-100 ns a call on Node 20).
       case 'indirect': return lateBound(c.table, val, type);
+      // Another instance's export (an exception tag a side module defines).
+      case 'instance-export':
+        return val.exportNamed(name) ?? fail('link-error', `${what}: the instance has no export named ${name}`);
       default: return fail('link-error', `${what}: unknown binding ${tag}`);
     }
   }

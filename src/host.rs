@@ -75,7 +75,7 @@ pub enum ExportValue {
 /// both where a value is made and where the host lowers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[repr(u8)]
-pub enum ImportValue<C> {
+pub enum ImportValue<C, I = C> {
     CallerMemory,
     CallerTable,
     CallerExport,
@@ -84,6 +84,9 @@ pub enum ImportValue<C> {
     Cell(C),
     Unresolved(String),
     Indirect(u32),
+    /// That instance's export with the import's own name (an exception tag a side module
+    /// defines).
+    InstanceExport(I),
 }
 
 /// The host primitives. All methods are infallible except where the WIT returns a result.
@@ -102,7 +105,7 @@ pub trait Host {
     fn new_cell(&mut self, value: i32) -> Self::Cell;
     fn set_cell(&mut self, cell: &Self::Cell, value: i32);
     /// Appends the value of a module's next import to `imports`.
-    fn push_import(&mut self, imports: &mut Self::Imports, value: ImportValue<&Self::Cell>);
+    fn push_import(&mut self, imports: &mut Self::Imports, value: ImportValue<&Self::Cell, &Self::Instance>);
     fn instantiate(&mut self, m: &Self::Module, imports: Self::Imports) -> Result<Self::Instance, HostError>;
     /// The host's number for the file the module came from (`module.file-id`): equal numbers,
     /// same file.
@@ -141,7 +144,7 @@ impl Host for NoLoader {
     }
     fn new_cell(&mut self, _: i32) {}
     fn set_cell(&mut self, _: &(), _: i32) {}
-    fn push_import(&mut self, _: &mut (), _: ImportValue<&()>) {}
+    fn push_import(&mut self, _: &mut (), _: ImportValue<&(), &()>) {}
     fn instantiate(&mut self, _: &(), _: ()) -> Result<(), HostError> {
         Err(HostError { code: HostErrorCode::Unsupported, message: String::new() })
     }

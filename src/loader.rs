@@ -50,6 +50,7 @@ mod case {
     pub const CELL: u8 = 5;
     pub const UNRESOLVED: u8 = 6;
     pub const INDIRECT: u8 = 7;
+    pub const INSTANCE_EXPORT: u8 = 8;
 }
 
 /// `result<instance, error>` as the canonical ABI returns it: the case (0: ok), then at offset
@@ -124,7 +125,7 @@ impl Host for WitHost {
         cell.set(value);
     }
 
-    fn push_import(&mut self, imports: &mut Imports, value: ImportValue<&wit::GlobalCell>) {
+    fn push_import(&mut self, imports: &mut Imports, value: ImportValue<&wit::GlobalCell, &wit::Instance>) {
         let (case, payload, len) = match value {
             ImportValue::CallerMemory => (case::CALLER_MEMORY, 0, 0),
             ImportValue::CallerTable => (case::CALLER_TABLE, 0, 0),
@@ -139,6 +140,7 @@ impl Host for WitHost {
                 (case::UNRESOLVED, ptr, len)
             }
             ImportValue::Indirect(s) => (case::INDIRECT, s, 0),
+            ImportValue::InstanceExport(i) => (case::INSTANCE_EXPORT, i.handle(), 0),
         };
         imports.list.push(LoweredImport { case, payload, len });
     }

@@ -274,11 +274,22 @@ impl<H: Host> Linker<H> {
         if dylink.exports_tls || self.uses_tls(&module) {
             return Err(DlError::at(ErrorKind::Unsupported { what: "thread-local storage" }, id));
         }
+        let mut tags = Vec::new();
         let symbols = match self.host.section(&module, sections::EXPORT, "") {
-            Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
+            Some(s) => {
+                // Its exception tags (a malformed section is reported by the symbol table).
+                let _ = sections::each_export(&s.data, s.offset as usize, |name, kind| {
+                    if kind == ExternKind::Tag {
+                        tags.push(crate::text::lossy(&s.data[name]));
+                    }
+                    core::ops::ControlFlow::Continue(())
+                });
+                SymbolTable::from_export_section(s.data, s.offset as usize)
+            }
             None => SymbolTable::default(),
         };
         let mut lib = Library::new(String::from(id), symbols);
+        lib.tags = tags;
         lib.file_id = file_id;
         let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
@@ -457,9 +468,20 @@ impl<H: Host> Linker<H> {
             ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
             ("env", "__stack_pointer", ExternKind::Global) => ImportValue::CallerExport,
             // An exception tag (`__c_longjmp` of setjmp/longjmp, C++'s `__cpp_exception`) is
-            // one per process: the program's, which exports it (bin/wasm32-wasip2-clang does
-            // for `-lsetjmp`). A program without it fails the link, naming the tag.
-            ("env", _, ExternKind::Tag) => ImportValue::CallerExport,
+            // one per process: the first definition in the library's lookup scope, the
+            // program's when it has one (bin/wasm32-wasip2-clang exports it for `-lsetjmp`,
+            // bin/wasm32-wasip2-clang++ for C++), else a library's (`libc++.so` loaded by a C
+            // program). With none, the program's: the host fails the link, naming the tag.
+            ("env", name, ExternKind::Tag) => match self.tag_owner(h, name) {
+                Some(owner) if Some(owner) != self.main => {
+                    self.keep_bound(h, owner);
+                    match self.libs.get(owner).and_then(|l| l.instance.as_ref()) {
+                        Some(instance) => ImportValue::InstanceExport(instance),
+                        None => return Err(unresolved()),
+                    }
+                }
+                _ => ImportValue::CallerExport,
+            },
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
             }
@@ -530,6 +552,14 @@ impl<H: Host> Linker<H> {
         };
         self.host.push_import(values, value);
         Ok(())
+    }
+
+    /// The library that defines exception tag `name` for library `h`: the first in its lookup
+    /// scope (the global scope, then its local scope) that exports a tag so named.
+    fn tag_owner(&self, h: Handle, name: &str) -> Option<Handle> {
+        let defines = |x: &&Handle| self.libs.get(**x).is_some_and(|l| l.tags.iter().any(|t| t == name));
+        let group = self.libs.get(h).map(|l| &l.group[..]).unwrap_or(&[]);
+        self.global_scope.iter().find(defines).or_else(|| group.iter().find(defines)).copied()
     }
 
     /// Library `h` was bound to a definition in `owner`: if `owner` is outside `h`'s local

@@ -17,7 +17,7 @@ mod scope;
 use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 use crate::handles::{Handle, HandleTable};
-use crate::host::Host;
+use crate::host::{ExternKind, Host};
 use crate::linktime::Libraries;
 use crate::reader::ParseError;
 use crate::symbols::SymbolTable;
@@ -59,6 +59,9 @@ pub struct Library<H: Host> {
     /// Single slots reserved for `indirect` imports (late binding in dependency cycles).
     pub stubs: Vec<u32>,
     pub symbols: SymbolTable,
+    /// The exception tags it exports (`__c_longjmp`, `__cpp_exception`; usually none), which
+    /// are not C symbols and so not in `symbols`.
+    pub tags: Vec<String>,
     /// Direct NEEDED dependencies. They hold no count: a dependency stays loaded while a
     /// library that reaches it (through `group` or `bound_to`) is still open (`close.rs`).
     pub deps: Vec<Handle>,
@@ -94,6 +97,7 @@ impl<H: Host> Library<H> {
             table_size: 0,
             stubs: Vec::new(),
             symbols,
+            tags: Vec::new(),
             deps: Vec::new(),
             group: Vec::new(),
             bound_to: Vec::new(),
@@ -270,6 +274,7 @@ impl<H: Host> Linker<H> {
             None => Vec::new(),
         };
         let mut lib = Library::new(String::from("main"), SymbolTable::from_exports(&exports));
+        lib.tags = exports.iter().filter(|e| e.kind == ExternKind::Tag).map(|e| e.name.clone()).collect();
         (lib.instance, lib.refs, lib.global, lib.nodelete) = (instance, 1, true, true);
         lib.state = LibState::Ready;
         let h = self.insert(lib)?;

@@ -521,3 +521,19 @@ fn a_library_the_program_provides_is_the_program() {
     assert_eq!(open(&mut l, "libcxx.so", NOW).unwrap().handle, main);
     assert!(matches!(open(&mut l, "libother.so", NOW), Err(e) if matches!(e.kind(), ErrorKind::NotFound)));
 }
+
+/// An exception tag a side module imports is bound to the first definition in its lookup
+/// scope: the program's when it exports one, else a library's (a C program's `libc++.so`),
+/// as that instance's export; with none, to the program's name (the host reports it).
+#[test]
+fn tag_imports_bind_to_the_defining_instance() {
+    let libcxx = with_export(side(16, &[], &[]), "__cpp_exception", Exp::Tag);
+    let plugin = with_import(side(16, &["libcxx.so"], &[]), "env", "__cpp_exception", ExternKind::Tag);
+    let plugin = with_import(plugin, "env", "__c_longjmp", ExternKind::Tag);
+    let (mut l, model) = setup(vec![("libcxx.so", libcxx), ("libplugin.so", plugin)]);
+    model.0.borrow_mut().instances[0].0.exports.push(("__c_longjmp".into(), Exp::Tag));
+    open(&mut l, "libplugin.so", NOW).unwrap();
+    // Instance 1 is libcxx.so (a dependency is instantiated first), 2 the plugin.
+    assert_eq!(binding(&model, 2, "__cpp_exception"), ImportValue::InstanceExport(1));
+    assert_eq!(binding(&model, 2, "__c_longjmp"), ImportValue::CallerExport);
+}

@@ -34,6 +34,8 @@ pub enum Exp {
     Func,
     /// An i32 global with this value (for data: the offset from `__memory_base`).
     Global(i32),
+    /// An exception tag.
+    Tag,
 }
 
 /// A module as the model host knows it.
@@ -107,7 +109,11 @@ fn exports_of(m: &ModuleSpec) -> Vec<ExportDesc> {
         .iter()
         .map(|(n, e)| ExportDesc {
             name: n.clone(),
-            kind: if *e == Exp::Func { ExternKind::Func } else { ExternKind::Global },
+            kind: match e {
+                Exp::Func => ExternKind::Func,
+                Exp::Global(_) => ExternKind::Global,
+                Exp::Tag => ExternKind::Tag,
+            },
         })
         .collect()
 }
@@ -138,7 +144,11 @@ fn encode_exports(m: &ModuleSpec) -> Vec<u8> {
     leb(m.exports.len() as u32, &mut out);
     for (i, (n, e)) in m.exports.iter().enumerate() {
         name(n, &mut out);
-        out.push(if *e == Exp::Func { 0 } else { 3 });
+        out.push(match e {
+            Exp::Func => 0,
+            Exp::Global(_) => 3,
+            Exp::Tag => 4,
+        });
         leb(i as u32, &mut out);
     }
     out
@@ -189,7 +199,7 @@ impl Host for Model {
     fn set_cell(&mut self, cell: &usize, value: i32) {
         self.0.borrow_mut().cells[*cell] = value;
     }
-    fn push_import(&mut self, imports: &mut Vec<ImportValue<usize>>, value: ImportValue<&usize>) {
+    fn push_import(&mut self, imports: &mut Vec<ImportValue<usize>>, value: ImportValue<&usize, &usize>) {
         imports.push(match value {
             ImportValue::CallerMemory => ImportValue::CallerMemory,
             ImportValue::CallerTable => ImportValue::CallerTable,
@@ -199,6 +209,7 @@ impl Host for Model {
             ImportValue::Cell(c) => ImportValue::Cell(*c),
             ImportValue::Unresolved(m) => ImportValue::Unresolved(m),
             ImportValue::Indirect(s) => ImportValue::Indirect(s),
+            ImportValue::InstanceExport(i) => ImportValue::InstanceExport(*i),
         });
     }
     fn instantiate(
@@ -239,6 +250,7 @@ impl Host for Model {
         let exp = w.instances[*i].0.exports.iter().find(|(n, _)| n == name)?.1;
         Some(match exp {
             Exp::Global(v) => ExportValue::GlobalI32(v),
+            Exp::Tag => ExportValue::Other,
             Exp::Func => {
                 let key = (*i, name.to_string());
                 if let Some(&s) = w.slots.get(&key) {

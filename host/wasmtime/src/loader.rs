@@ -392,6 +392,18 @@ impl wasi::module_loader::types::HostModuleWithStore<State> for HasSelf<State> {
                     };
                     Func::new(a.as_context_mut(), ft, move |_, _, _| Err(format_err!("{message}"))).into()
                 }
+                ImportValue::InstanceExport(i) => {
+                    let instance = a.get().table.get(&i)?.instance;
+                    match instance.get_export(a.as_context_mut(), &name) {
+                        Some(e) => e,
+                        None => {
+                            return err(
+                                ErrorCode::LinkError,
+                                format!("{what}: the instance has no export named {name}"),
+                            )
+                        }
+                    }
+                }
                 ImportValue::Indirect(slot) => {
                     let ExternType::Func(ft) = ty else {
                         return err(ErrorCode::LinkError, format!("{what}: late-bound, and not a function"));
