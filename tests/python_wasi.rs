@@ -1,7 +1,8 @@
 //! CPython 3.13 built from source with this libdl (`ports/cpython/build`, run through
 //! `bin/python-wasi`): the standard library's extension modules load through `dlopen`,
-//! CPython's own regression tests for them pass inside `python.wasm`, and extension modules
-//! that cannot load raise ImportError with libdl's `dlerror` text. A missing build is built
+//! CPython's own regression tests for them pass inside `python.wasm`, a C++ extension module
+//! imports, and extension modules that cannot load raise ImportError with libdl's `dlerror`
+//! text. A missing build is built
 //! (minutes, cached), never skipped.
 
 mod support;
@@ -86,6 +87,25 @@ fn extension_that_cannot_load_raises_import_error() {
     ] {
         assert!(t.contains(line), "missing line {line:?} in\n{t}");
     }
+}
+
+/// A C++ extension module (`tests/python/cxxext.cpp`, built with `bin/wasm32-wasip2-clang++`)
+/// imports into the C interpreter, bringing ports/libcxx's `libc++.so` with it; its standard
+/// library works and an exception thrown and caught in it becomes a Python IndexError.
+#[test]
+fn cxx_extension_module_brings_its_libcxx() {
+    let prefix = prefix();
+    let s = Scratch::new("python_cxxext");
+    std::fs::copy(root().join("tests/python/cxxext.py"), s.path("cxxext.py")).unwrap();
+    std::fs::copy(root().join(".toolchain/libcxx/lib/shared/libc++.so"), s.path("libc++.so")).unwrap();
+    let include = format!("-I{}", prefix.join("include/python3.13").display());
+    let src = root().join("tests/python/cxxext.cpp");
+    s.cxx(&["-O2", "-fPIC", "-shared", &include, src.to_str().unwrap(), "-o", "cxxdemo.cpython-313-wasm32-wasi.so"]);
+    let out = python(&s.dir, false, &["cxxext.py"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    let expected = "apple,fig,pear\n20\nIndexError: index out of range (std::out_of_range caught in C++)\ndone\n";
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{t}");
 }
 
 /// markupsafe from its sdist, built by `bin/pywasi-install` (its `_speedups` a side module),
