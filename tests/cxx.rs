@@ -78,6 +78,12 @@ fn a_c_program_loads_a_cxx_plugin_with_its_libcxx() {
     std::fs::create_dir_all(s.path("lib")).unwrap();
     std::fs::copy(support::root().join(".toolchain/libcxx/lib/shared/libc++.so"), s.path("lib/libc++.so")).unwrap();
     let env = [("LD_LIBRARY_PATH", "lib")];
+    let native = s.path("native");
+    native_cxx(&native, &["-O1", "-shared", "-fPIC", plugin, "-o", "libcplug.so"]);
+    let built = Command::new("cc").args(["-O1", program, "-o", "chost", "-ldl"]).current_dir(&native).output().unwrap();
+    assert!(built.status.success(), "cc: {}", String::from_utf8_lossy(&built.stderr));
+    let run = Command::new(native.join("chost")).current_dir(&native).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), expected, "the native transcript");
 
     s.cc(&["-O1", program, "-o", "chost.wasm", "-ldl"]);
     for exceptions in ["-fexceptions", "-fno-exceptions"] {
