@@ -30,11 +30,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 B = os.path.join(ROOT, "build", "bench")
 CC = os.path.join(ROOT, "bin", "wasm32-wasip2-clang")
+CXX = os.path.join(ROOT, "bin", "wasm32-wasip2-clang++")
 LINK = os.path.join(ROOT, "bin", "wasm32-wasip2-link")
 DLRUN = os.path.join(ROOT, "bin", "dlrun")
 BENCH_C = os.path.join(HERE, "bench.c")
 LOOP_C = os.path.join(HERE, "loop.c")
 LTCOST_C = os.path.join(HERE, "ltcost.c")
+THROW_CPP = os.path.join(HERE, "throw.cpp")
 GEN = os.path.join(HERE, "gen.py")
 SIZES = (100, 1000, 10000)
 # dladdr rows: a library of this many functions (libbig) and one of this many data symbols.
@@ -131,7 +133,17 @@ def build_programs():
         "loop.wasm": ([CC, "-O2", LOOP_C, "-o", os.path.join(B, "loop.wasm")], [LOOP_C, CC]),
         "ltcost_plain.wasm": ([CC, "-O2", LTCOST_C, "-o", os.path.join(B, "ltcost_plain.wasm")], [LTCOST_C, CC]),
         "ltcost_lt.wasm": ([LINK, "-O2", LTCOST_C, "-o", os.path.join(B, "ltcost_lt.wasm")], [LTCOST_C, CC, LINK]),
+        "native/libthrowb.so": (["g++", "-O2", "-DPLUGIN", "-fPIC", "-shared", THROW_CPP,
+                                 "-o", os.path.join(B, "native", "libthrowb.so")], [THROW_CPP]),
+        "native/throwb": (["g++", "-O2", THROW_CPP, "-o", os.path.join(B, "native", "throwb"), "-ldl"], [THROW_CPP]),
+        "wasm/libthrowb.so": ([CXX, "-O2", "-DPLUGIN", "-fPIC", "-shared", THROW_CPP,
+                               "-o", os.path.join(B, "wasm", "libthrowb.so")], [THROW_CPP, CXX, CC]),
+        "throwb_rt.wasm": ([CXX, "-O2", THROW_CPP, "-ldl", "-o", os.path.join(B, "throwb_rt.wasm")],
+                           [THROW_CPP, CXX, CC, libdl_rt]),
     }
+    # (after the plugin it bundles)
+    throw_lt = ([LINK, "-O2", THROW_CPP, "-ldl", "--dl-openable", os.path.join(B, "wasm", "libthrowb.so"),
+                 "-o", os.path.join(B, "throwb_lt.wasm")], [THROW_CPP, CXX, CC, LINK, libdl_lt])
     for kind, extra, deps in (("lt", [], [libdl_lt]),
                               ("wit", ["--builtin-libdl", "-DWASM_LIBDL_NO_DLSYM_MACRO", "-DBENCH_NO_DLADDR"], [])):
         for suffix, libs in (("", big), ("_scale", small)):
@@ -147,6 +159,8 @@ def build_programs():
         with cf.ThreadPoolExecutor(JOBS) as ex:
             for f in [ex.submit(run, cmd) for _, cmd in todo]:
                 f.result()
+    if stale(os.path.join(B, "throwb_lt.wasm"), throw_lt[1] + [os.path.join(B, "wasm", "libthrowb.so")]):
+        run(throw_lt[0])
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -331,6 +345,25 @@ def measure_linktime_cost(rounds=5):
     return out
 
 
+def measure_throw(rounds=5):
+    """bench/throw.cpp: {column: (ns across modules, ns within one)}, medians of interleaved
+    runs: g++ and glibc, runtime mode on jco, link-time mode on wasmtime and jco."""
+    cols = {
+        "g++": ([os.path.join(B, "native", "throwb")], os.path.join(B, "native")),
+        "rt/jco": ([DLRUN, os.path.join(B, "throwb_rt.wasm")], os.path.join(B, "wasm")),
+        "lt/jco": ([DLRUN, os.path.join(B, "throwb_lt.wasm")], os.path.join(B, "wasm")),
+        "lt/wt": ([DLRUN, "--wasmtime", os.path.join(B, "throwb_lt.wasm")], os.path.join(B, "wasm")),
+    }
+    times = {c: ([], []) for c in cols}
+    for _ in range(rounds):
+        for c, (cmd, cwd) in cols.items():
+            r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, text=True, check=True)
+            a, l = r.stdout.split()[:2]
+            times[c][0].append(float(a))
+            times[c][1].append(float(l))
+    return {c: (median(t[0]), median(t[1])) for c, t in times.items()}
+
+
 def sizes():
     out = {}
     for key, path in (("libdl.so", "build/lib/libdl.so"),
@@ -413,7 +446,7 @@ def ratio(a, b):
     return a[0] / b[0]
 
 
-def report(results, notes, sz, gd, ltc):
+def report(results, notes, sz, gd, ltc, thr):
     lines = []
     cols = COLUMNS
     head = ["measurement", "unit"] + cols + ["rt/glibc", "witdl/lt jco", "witdl/lt wt", "rt wt/glibc"]
@@ -449,6 +482,9 @@ def report(results, notes, sz, gd, ltc):
     lines.append("link-time mode's own cost (bench/ltcost.c, no dlopen; link-time / plain program, median of")
     lines.append("  5 interleaved runs): calls with stack frames jco %.2fx, wasmtime %.2fx; calls into libc" % (ltc["jco"][0], ltc["wt"][0]))
     lines.append("  jco %.2fx, wasmtime %.2fx (the stack pointer is an imported global, libc another instance)" % (ltc["jco"][1], ltc["wt"][1]))
+    lines.append("a C++ throw and its catch (bench/throw.cpp; ns, median of 5 interleaved runs), across")
+    lines.append("  modules / within one: " + ", ".join(
+        "%s %.0f / %.0f" % (c, a, l) for c, (a, l) in thr.items()))
     lines.append("")
     lines.append("sizes (stripped: debug info, producers and name sections removed):")
     for k, v in sz.items():
@@ -476,6 +512,9 @@ def report(results, notes, sz, gd, ltc):
         gd[2])
     final += " lt_cost: frames_jco=%.2f frames_wt=%.2f libc_jco=%.2f libc_wt=%.2f" % (
         ltc["jco"][0], ltc["wt"][0], ltc["jco"][1], ltc["wt"][1])
+    g = thr["g++"][0]
+    final += " cxx_throw_vs_gxx: rt_jco=%.2f lt_jco=%.2f lt_wt=%.2f" % (
+        thr["rt/jco"][0] / g, thr["lt/jco"][0] / g, thr["lt/wt"][0] / g)
     lines.append(final)
     return "\n".join(lines)
 
@@ -535,7 +574,9 @@ def main(argv):
     log("guest_debug done")
     ltc = measure_linktime_cost()
     log("link-time cost done")
-    text = report(results, notes, sizes(), gd, ltc)
+    thr = measure_throw()
+    log("C++ throw done")
+    text = report(results, notes, sizes(), gd, ltc, thr)
     log("total %.0f s" % (time.time() - t0))
     if save:
         with open(save, "w") as f:
