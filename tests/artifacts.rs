@@ -15,7 +15,9 @@ use std::sync::Once;
 /// issue 11 (which asks for a proposal when its additions do not fit): `dladdr`, `dladdr1` and
 /// `dlinfo` cost about 4.1 KiB in each file, and link-time parity (the program's startup
 /// objects, NEEDED scopes and GOT slots from the link description) about 3.2 KiB more. The
-/// budgets proposed in its note are 40 KiB and 28 KiB.
+/// budgets proposed in its note are 40 KiB and 28 KiB. Issue 12's C++ support (link-time
+/// constructors run at `dlopen`, libraries the program provides, exception tags bound to a
+/// library's instance) first took 2.2 KiB and was brought back to 40,959 bytes, 1 under.
 const LIBDL_SO_BUDGET: usize = 40 * 1024;
 const LINKTIME_ONLY_SO_BUDGET: usize = 28 * 1024;
 

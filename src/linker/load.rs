@@ -119,10 +119,20 @@ impl<H: Host> Linker<H> {
         origin: &str,
         runpath: &[&str],
         env: SearchEnv<'_>,
-        adopt: bool,
+        adopt: Option<&mut Vec<u32>>,
     ) -> Result<Result<Handle, Vec<String>>, DlError> {
         if let Some(h) = self.adopt_linktime(name, adopt)? {
             return Ok(Ok(h));
+        }
+        // A library the program has linked in and says it provides (`PROVIDES` + NAME, see
+        // there): the program, as a DT_NEEDED of an ELF library finds the object already
+        // loaded under that soname, instead of a second copy.
+        if let Some(main) = self.main.filter(|&m| {
+            let mut key = Vec::from(super::PROVIDES);
+            key.extend_from_slice(name.as_bytes());
+            self.libs.get(m).is_some_and(|l| l.symbols.contains(&key))
+        }) {
+            return Ok(Ok(main));
         }
         if let Some(h) = self.by_name.get(name) {
             return Ok(Ok(h));
@@ -137,9 +147,9 @@ impl<H: Host> Linker<H> {
     /// `RTLD_NODELETE`. Its NEEDED libraries are adopted with it when the link description
     /// ([`crate::linktime::STARTUP`]) records them; without one its local scope is itself.
     /// Its constructors ran with the component, unless it exports them as
-    /// [`LINKTIME_CTORS`]: then the `dlopen` that adopts it runs them, after its
-    /// dependencies' (queued in `linktime_init`).
-    fn adopt_linktime(&mut self, name: &str, adopt: bool) -> Result<Option<Handle>, DlError> {
+    /// [`LINKTIME_CTORS`]: then they join `init` (the `dlopen`'s constructors, `None` for one
+    /// that must not adopt), after its dependencies'.
+    fn adopt_linktime(&mut self, name: &str, init: Option<&mut Vec<u32>>) -> Result<Option<Handle>, DlError> {
         // On wasm32 only the `linktime` build ever sets a table (`runtime::new_linker`);
         // the others leave this code out.
         if cfg!(all(target_arch = "wasm32", not(feature = "linktime"))) {
@@ -162,9 +172,9 @@ impl<H: Host> Linker<H> {
         if let Some(h) = self.by_name.get(&lib_name) {
             return Ok(Some(h));
         }
-        if !adopt {
+        let Some(init) = init else {
             return Err(DlError::at(ErrorKind::NotLoaded, name));
-        }
+        };
         let symbols = SymbolTable::from_resolved(entry.symbols());
         entry.name.with(|n| got_slots(table, n, &symbols));
         let ctors = symbols.get(LINKTIME_CTORS).and_then(|s| s.value());
@@ -179,7 +189,7 @@ impl<H: Host> Linker<H> {
         // Its NEEDED libraries (`n` entries of the link description), adopted with it: its
         // local scope is itself and them, breadth-first, as in runtime mode.
         for dep in entry.name.with(|n| link_names(table, &about(b'n', n))) {
-            if let Ok(Some(d)) = self.adopt_linktime(&dep, true) {
+            if let Ok(Some(d)) = self.adopt_linktime(&dep, Some(&mut *init)) {
                 let deps = &mut self.libs.get_mut(h).expect("live").deps;
                 if d != h && !deps.contains(&d) {
                     deps.push(d);
@@ -188,7 +198,7 @@ impl<H: Host> Linker<H> {
         }
         let group = self.group_of(h);
         self.libs.get_mut(h).expect("live").group = group;
-        self.linktime_init.extend(ctors);
+        init.extend(ctors);
         Ok(Some(h))
     }
 
@@ -205,7 +215,7 @@ impl<H: Host> Linker<H> {
                     got_slots(table, name.as_bytes(), &lib.symbols);
                 }
                 self.by_name.insert(name, main);
-            } else if let Ok(Some(h)) = self.adopt_linktime(&name, true) {
+            } else if let Ok(Some(h)) = self.adopt_linktime(&name, Some(&mut Vec::new())) {
                 self.make_global(h);
             }
         }
@@ -220,9 +230,9 @@ impl<H: Host> Linker<H> {
         origin: &str,
         runpath: &[&str],
         env: SearchEnv<'_>,
-        txn: Option<&mut Txn<H::Cell>>,
+        mut txn: Option<&mut Txn<H::Cell>>,
     ) -> Result<Handle, DlError> {
-        let ids = match self.find_loaded(name, origin, runpath, env, txn.is_some())? {
+        let ids = match self.find_loaded(name, origin, runpath, env, txn.as_deref_mut().map(|t| &mut t.init))? {
             Ok(h) => return Ok(h),
             Err(ids) => ids,
         };
@@ -274,22 +284,11 @@ impl<H: Host> Linker<H> {
         if dylink.exports_tls || self.uses_tls(&module) {
             return Err(DlError::at(ErrorKind::Unsupported { what: "thread-local storage" }, id));
         }
-        let mut tags = Vec::new();
         let symbols = match self.host.section(&module, sections::EXPORT, "") {
-            Some(s) => {
-                // Its exception tags (a malformed section is reported by the symbol table).
-                let _ = sections::each_export(&s.data, s.offset as usize, |name, kind| {
-                    if kind == ExternKind::Tag {
-                        tags.push(crate::text::lossy(&s.data[name]));
-                    }
-                    core::ops::ControlFlow::Continue(())
-                });
-                SymbolTable::from_export_section(s.data, s.offset as usize)
-            }
+            Some(s) => SymbolTable::from_export_section(s.data, s.offset as usize),
             None => SymbolTable::default(),
         };
         let mut lib = Library::new(String::from(id), symbols);
-        lib.tags = tags;
         lib.file_id = file_id;
         let h = self.insert(lib)?;
         self.by_name.insert(String::from(id), h);
@@ -468,19 +467,16 @@ impl<H: Host> Linker<H> {
             ("env", "__table_base", ExternKind::Global) => ImportValue::ConstI32(lib.table_base as i32),
             ("env", "__stack_pointer", ExternKind::Global) => ImportValue::CallerExport,
             // An exception tag (`__c_longjmp` of setjmp/longjmp, C++'s `__cpp_exception`) is
-            // one per process: the first definition in the library's lookup scope, the
-            // program's when it has one (bin/wasm32-wasip2-clang exports it for `-lsetjmp`,
-            // bin/wasm32-wasip2-clang++ for C++), else a library's (`libc++.so` loaded by a C
-            // program). With none, the program's: the host fails the link, naming the tag.
-            ("env", name, ExternKind::Tag) => match self.tag_owner(h, name) {
-                Some(owner) if Some(owner) != self.main => {
-                    self.keep_bound(h, owner);
-                    match self.libs.get(owner).and_then(|l| l.instance.as_ref()) {
-                        Some(instance) => ImportValue::InstanceExport(instance),
-                        None => return Err(unresolved()),
-                    }
+            // one per process: the program's when it has one (bin/wasm32-wasip2-clang exports
+            // it for `-lsetjmp`, bin/wasm32-wasip2-clang++ for C++), else one of the library's
+            // NEEDED libraries' (`libc++.so`, which a C program loads for its C++ plugins).
+            // With none, the program's: the host fails the link, naming the tag.
+            // (A library in its local scope: nothing to keep loaded.)
+            ("env", name, ExternKind::Tag) => match self.tag_owner(h, name).filter(|&o| Some(o) != self.main) {
+                Some(owner) => {
+                    ImportValue::InstanceExport(self.libs.get(owner).and_then(|l| l.instance.as_ref()).expect("asked"))
                 }
-                _ => ImportValue::CallerExport,
+                None => ImportValue::CallerExport,
             },
             ("env", "__cxa_atexit", ExternKind::Func) if self.cxa_atexit_slot != 0 => {
                 ImportValue::FuncSlot(self.cxa_atexit_slot)
@@ -554,12 +550,19 @@ impl<H: Host> Linker<H> {
         Ok(())
     }
 
-    /// The library that defines exception tag `name` for library `h`: the first in its lookup
-    /// scope (the global scope, then its local scope) that exports a tag so named.
-    fn tag_owner(&self, h: Handle, name: &str) -> Option<Handle> {
-        let defines = |x: &&Handle| self.libs.get(**x).is_some_and(|l| l.tags.iter().any(|t| t == name));
+    /// The library that defines exception tag `name` for library `h`: the program, else the
+    /// first of its local scope (itself and its NEEDED libraries) whose instance exports
+    /// something so named that is not a function or an i32 global (tags are not C symbols, so
+    /// not in the symbol tables; the host is asked, which is rare: only tag imports come here).
+    fn tag_owner(&mut self, h: Handle, name: &str) -> Option<Handle> {
         let group = self.libs.get(h).map(|l| &l.group[..]).unwrap_or(&[]);
-        self.global_scope.iter().find(defines).or_else(|| group.iter().find(defines)).copied()
+        for &x in self.main.iter().chain(group) {
+            let Some(instance) = self.libs.get(x).and_then(|l| l.instance.as_ref()) else { continue };
+            if self.host.export_value(instance, name) == Some(crate::host::ExportValue::Other) {
+                return Some(x);
+            }
+        }
+        None
     }
 
     /// Library `h` was bound to a definition in `owner`: if `owner` is outside `h`'s local

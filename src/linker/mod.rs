@@ -17,7 +17,7 @@ mod scope;
 use crate::error::{DlError, ErrorKind};
 use crate::flags::RtldFlags;
 use crate::handles::{Handle, HandleTable};
-use crate::host::{ExternKind, Host};
+use crate::host::Host;
 use crate::linktime::Libraries;
 use crate::reader::ParseError;
 use crate::symbols::SymbolTable;
@@ -59,9 +59,6 @@ pub struct Library<H: Host> {
     /// Single slots reserved for `indirect` imports (late binding in dependency cycles).
     pub stubs: Vec<u32>,
     pub symbols: SymbolTable,
-    /// The exception tags it exports (`__c_longjmp`, `__cpp_exception`; usually none), which
-    /// are not C symbols and so not in `symbols`.
-    pub tags: Vec<String>,
     /// Direct NEEDED dependencies. They hold no count: a dependency stays loaded while a
     /// library that reaches it (through `group` or `bound_to`) is still open (`close.rs`).
     pub deps: Vec<Handle>,
@@ -97,7 +94,6 @@ impl<H: Host> Library<H> {
             table_size: 0,
             stubs: Vec::new(),
             symbols,
-            tags: Vec::new(),
             deps: Vec::new(),
             group: Vec::new(),
             bound_to: Vec::new(),
@@ -148,9 +144,6 @@ pub struct Linker<H: Host> {
     /// Values at or above this in a link-time table may be data addresses: the table's root,
     /// below all link-time libraries' data (0 without a table).
     static_floor: u32,
-    /// Constructors of link-time libraries adopted since the last `dlopen` returned (table
-    /// slots, dependencies first): that `dlopen` runs them (see `load::LINKTIME_CTORS`).
-    linktime_init: Vec<u32>,
 }
 
 /// Prefix of the exports by which a program says it provides a library: a program that links
@@ -180,7 +173,6 @@ impl<H: Host> Linker<H> {
             load_order: Vec::new(),
             maps_out: false,
             static_floor: 0,
-            linktime_init: Vec::new(),
         }
     }
 
@@ -274,28 +266,12 @@ impl<H: Host> Linker<H> {
             None => Vec::new(),
         };
         let mut lib = Library::new(String::from("main"), SymbolTable::from_exports(&exports));
-        lib.tags = exports.iter().filter(|e| e.kind == ExternKind::Tag).map(|e| e.name.clone()).collect();
         (lib.instance, lib.refs, lib.global, lib.nodelete) = (instance, 1, true, true);
         lib.state = LibState::Ready;
         let h = self.insert(lib)?;
         self.global_scope.push(h);
         self.main = Some(h);
         self.adopt_startup(h);
-        // Libraries the program has linked in and exports, by name: a NEEDED entry or a
-        // `dlopen` naming one finds the program, as a DT_NEEDED of an ELF library finds the
-        // object already loaded under that soname, instead of loading a second copy.
-        let mut provided = Vec::new();
-        if let Some(lib) = self.libs.get(h) {
-            lib.symbols.each(|name, sym| {
-                if let Some(soname) = name.strip_prefix(PROVIDES).filter(|n| !n.is_empty()) {
-                    provided.push(crate::text::lossy(soname));
-                }
-                sym
-            });
-        }
-        for soname in provided {
-            self.by_name.insert(soname, h);
-        }
         Ok(h)
     }
 
@@ -338,11 +314,7 @@ impl<H: Host> Linker<H> {
             Ok(h) => {
                 self.complete_groups(&txn);
                 self.add_reference(h, flags);
-                // Link-time libraries adopted by this call come before anything it linked
-                // (they are found, never loaded, so they cannot depend on it).
-                let mut init = core::mem::take(&mut self.linktime_init);
-                init.extend(txn.init);
-                Ok(Opened { handle: h, init })
+                Ok(Opened { handle: h, init: txn.init })
             }
             Err(e) => {
                 self.rollback(txn);
