@@ -53,6 +53,10 @@ const PROVIDER = String.raw`(module
     (f64.add (f64.convert_i64_s (local.get 0)) (f64.mul (local.get 1) (f64.convert_i32_s (local.get 2)))))
   (func (export "nothing")))`;
 
+// An exception tag one module defines and another imports (instance-export).
+const TAGDEF = String.raw`(module (tag (export "t") (param i32)))`;
+const TAGUSE = String.raw`(module (import "env" "t" (tag $t (param i32))) (export "t_again" (tag $t)))`;
+
 const TRAPS = String.raw`(module (func $s unreachable) (start $s))`;
 const OOB = String.raw`(module (import "env" "memory" (memory 1)) (data (i32.const 70000) "x"))`;
 const LOOSE = String.raw`(module (import "env" "f" (func (result i32))) (import "env" "g" (func (result i32))))`;
@@ -67,6 +71,8 @@ writeFileSync(join(root, 'late.wasm'), await parse(LATE));
 writeFileSync(join(root, 'provider.wasm'), await parse(PROVIDER));
 writeFileSync(join(root, 'oob.wasm'), await parse(OOB));
 writeFileSync(join(root, 'loose.wasm'), await parse(LOOSE));
+writeFileSync(join(root, 'tagdef.wasm'), await parse(TAGDEF));
+writeFileSync(join(root, 'taguse.wasm'), await parse(TAGUSE));
 writeFileSync(join(root, 'garbage.wasm'), 'not wasm at all');
 writeFileSync(join(dir, 'outside.wasm'), sideBytes);
 symlinkSync('../outside.wasm', join(root, 'escape.wasm'));
@@ -205,6 +211,16 @@ test('indirect: a stub of the import\'s type calls whatever the slot holds then'
   assert.throws(callNothing, WebAssembly.RuntimeError, 'a function of another type traps');
   ml.loader.copySlot(slot + 1, provider.exportValue('nothing').val);
   assert.equal(callNothing(), undefined);
+});
+
+test('instance-export: an import bound to another instance\'s export of its name', async () => {
+  const { ml } = await setup();
+  const def = ml.loader.load('tagdef.wasm').instantiate([]);
+  const use = ml.loader.load('taguse.wasm').instantiate([{ tag: 'instance-export', val: def }]);
+  assert.ok(def.exportNamed('t') instanceof WebAssembly.Tag);
+  assert.equal(use.exportNamed('t_again'), def.exportNamed('t'), 'the same tag, not a copy');
+  rejects(() => ml.loader.load('taguse.wasm').instantiate([{ tag: 'instance-export', val: use }]),
+    'link-error', /env\.t: the instance has no export named t/);
 });
 
 test('link and instantiation errors', async () => {
