@@ -273,20 +273,19 @@ def main(argv):
         for path, names in unresolved(argv[2], argv[3:]).items():
             print("%s\t%s" % (path, " ".join(names)))
         return 0
-    if len(argv) >= 6 and len(argv) % 2 == 0 and argv[1] == "rename-export":
-        old, new = argv[2], argv[3]
-        for src, dst in zip(argv[4::2], argv[5::2]):
+    # Rewriting subcommands: their own arguments, then IN OUT pairs.
+    rewrites = {"rename-export": (2, rename_export), "drop-needed": (1, drop_needed)}
+    if len(argv) >= 2 and argv[1] in rewrites:
+        nargs, rewrite = rewrites[argv[1]]
+        own, pairs = argv[2:2 + nargs], argv[2 + nargs:]
+        if len(own) < nargs or not pairs or len(pairs) % 2:
+            print(__doc__.strip(), file=sys.stderr)
+            return 2
+        for src, dst in zip(pairs[0::2], pairs[1::2]):
             with open(src, "rb") as f:
                 buf = f.read()
             with open(dst, "wb") as f:
-                f.write(rename_export(buf, old, new))
-        return 0
-    if len(argv) >= 5 and len(argv) % 2 == 1 and argv[1] == "drop-needed":
-        for src, dst in zip(argv[3::2], argv[4::2]):
-            with open(src, "rb") as f:
-                buf = f.read()
-            with open(dst, "wb") as f:
-                f.write(drop_needed(buf, argv[2]))
+                f.write(rewrite(buf, *own))
         return 0
     if len(argv) != 3 or argv[1] not in ("needed", "exports", "imports", "tls"):
         print(__doc__.strip(), file=sys.stderr)
