@@ -124,18 +124,19 @@ impl<H: Host> Linker<H> {
         if let Some(h) = self.adopt_linktime(name, adopt)? {
             return Ok(Ok(h));
         }
+        if let Some(h) = self.by_name.get(name) {
+            return Ok(Ok(h));
+        }
         // A library the program has linked in and says it provides (`PROVIDES` + NAME, see
         // there): the program, as a DT_NEEDED of an ELF library finds the object already
-        // loaded under that soname, instead of a second copy.
+        // loaded under that soname, instead of a second copy. (After the lookup by name: a
+        // library already loaded costs no key to build.)
         if let Some(main) = self.main.filter(|&m| {
             let mut key = Vec::from(super::PROVIDES);
             key.extend_from_slice(name.as_bytes());
             self.libs.get(m).is_some_and(|l| l.symbols.contains(&key))
         }) {
             return Ok(Ok(main));
-        }
-        if let Some(h) = self.by_name.get(name) {
-            return Ok(Ok(h));
         }
         let ids = candidates(name, env.ld_library_path, runpath, origin);
         Ok(ids.iter().find_map(|c| self.by_name.get(c)).ok_or(ids))
