@@ -78,12 +78,9 @@ fn a_c_program_loads_a_cxx_plugin_with_its_libcxx() {
     std::fs::create_dir_all(s.path("lib")).unwrap();
     std::fs::copy(support::root().join(".toolchain/libcxx/lib/shared/libc++.so"), s.path("lib/libc++.so")).unwrap();
     let env = [("LD_LIBRARY_PATH", "lib")];
-    let native = s.path("native");
-    native_cxx(&native, &["-O1", "-shared", "-fPIC", plugin, "-o", "libcplug.so"]);
-    let built = Command::new("cc").args(["-O1", program, "-o", "chost", "-ldl"]).current_dir(&native).output().unwrap();
-    assert!(built.status.success(), "cc: {}", String::from_utf8_lossy(&built.stderr));
-    let run = Command::new(native.join("chost")).current_dir(&native).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&run.stdout), expected, "the native transcript");
+    native_cxx(&s.path("native"), &["-O1", "-shared", "-fPIC", plugin, "-o", "libcplug.so"]);
+    s.native("cxx", "chost.c", "chost");
+    assert_eq!(s.run_native("chost").stdout(), expected, "the native transcript");
 
     s.cc(&["-O1", program, "-o", "chost.wasm", "-ldl"]);
     for exceptions in ["-fexceptions", "-fno-exceptions"] {
@@ -144,10 +141,10 @@ fn throws_setup(name: &str) -> (Scratch, String, String) {
     let cxx = |args: &[&str]| native_cxx(&native, args);
     cxx(&["-O1", &tests_c, "-shared", "-fPIC", plugin, "-o", "libthrow.so"]);
     cxx(&["-O1", &tests_c, &program, "-o", "throws", "-ldl"]);
-    let run = Command::new(native.join("throws")).current_dir(&native).output().unwrap();
-    assert!(run.status.success(), "the native program failed: {}", run.status);
+    let run = s.run_native("throws");
+    assert!(run.0.status.success(), "the native program failed: {}", run.0.status);
     s.cxx(&["-O1", "-fPIC", "-shared", plugin, "-o", "libthrow.so"]);
-    (s, program, String::from_utf8_lossy(&run.stdout).into_owned())
+    (s, program, run.stdout())
 }
 
 /// Asserts that `throws.wasm uncaught` ended through std::terminate with libc++abi's message.

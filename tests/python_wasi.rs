@@ -2,8 +2,7 @@
 //! `bin/python-wasi`): the standard library's extension modules load through `dlopen`,
 //! CPython's own regression tests for them pass inside `python.wasm`, a C++ extension module
 //! imports, and extension modules that cannot load raise ImportError with libdl's `dlerror`
-//! text. A missing build is built
-//! (minutes, cached), never skipped.
+//! text. A missing build is built (minutes, cached), never skipped.
 
 mod support;
 use std::path::{Path, PathBuf};
